@@ -1,0 +1,172 @@
+// The shape of the configuration file: every key, its type, its default. Checks that need more than one
+// key or the filesystem (credentials, the one-output rule, readable files) live in the resolve step.
+import { z } from 'zod';
+import { CLOUD_NAMES } from './clouds.js';
+import {
+  duration,
+  environmentVariableName,
+  filePath,
+  guid,
+  hostPort,
+  httpUrl,
+  jsonMode,
+  oneOf,
+  secret,
+  text,
+  thumbprint,
+  whenMissing,
+  wholeNumber,
+} from './fields.js';
+
+export const CONTENT_TYPES = [
+  'Audit.AzureActiveDirectory',
+  'Audit.Exchange',
+  'Audit.SharePoint',
+  'Audit.General',
+  'DLP.All',
+] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const OUTPUT_TYPES = ['file', 'console', 'elasticsearch', 'logstash'] as const;
+export type OutputType = (typeof OUTPUT_TYPES)[number];
+
+export const TENANT_ID_FIX = 'set it to your Directory (tenant) ID from Entra ID > Overview';
+export const CLIENT_ID_FIX = 'set it to the Application (client) ID from Entra ID > App registrations > your app > Overview';
+const PUBLISHER_FIX = 'set it to the tenant GUID whose API quota to use (normally your own tenant ID), or remove it';
+const TENANTS_FIX = 'add at least one tenant, each with tenant_id, client_id and auth';
+
+/** The configuration schema; relative paths are resolved against `baseDir` (the config file's directory). */
+export function createConfigSchema(baseDir: string) {
+  const file = (fix?: string) => filePath(baseDir, fix);
+
+  const ssl = z
+    .strictObject({
+      certificate_authorities: z.array(file('set it to a PEM file of CA certificates to trust')).default([]),
+      verification_mode: oneOf(['full', 'none']).default('full'),
+    })
+    .prefault({});
+
+  const serviceUrl = (example: string) => httpUrl({ example, base: true, httpsUnlessLoopback: true }).optional();
+
+  const tenant = z.strictObject({
+    tenant_id: guid(TENANT_ID_FIX),
+    name: text().optional(),
+    client_id: guid(CLIENT_ID_FIX),
+    auth: z.strictObject(
+      {
+        client_secret: secret().optional(),
+        client_secret_env: environmentVariableName().optional(),
+        client_secret_file: file('set it to the file that holds the client secret').optional(),
+        certificate_key_file: file('set it to the PEM private key of the certificate registered on the app').optional(),
+        certificate_file: file('set it to the PEM certificate registered on the app').optional(),
+        certificate_thumbprint: thumbprint().optional(),
+      },
+      { error: whenMissing('add auth with one of client_secret_env, client_secret_file or certificate_key_file') },
+    ),
+    cloud: oneOf(CLOUD_NAMES).default('commercial'),
+    login_url: serviceUrl('https://login.microsoftonline.com'),
+    api_url: serviceUrl('https://manage.office.com'),
+    graph_url: serviceUrl('https://graph.microsoft.com'),
+    content_types: z
+      .array(oneOf(CONTENT_TYPES, `use ${CONTENT_TYPES.join(', ')} (spelled exactly so)`))
+      .min(1, { error: 'is empty — remove it to collect all five content types, or list the ones to collect' })
+      .transform((types) => [...new Set(types)])
+      .default([...CONTENT_TYPES]),
+    publisher_identifier: guid(PUBLISHER_FIX).optional(),
+    ssl,
+  });
+
+  // Output sections accept every key with defaults; which keys are required depends on whether the
+  // section is the enabled one, which the resolve step decides.
+  const enabled = z.boolean().optional();
+  const output = z
+    .strictObject({
+      file: z
+        .strictObject({
+          enabled,
+          path: file('set it to the directory the output files are written to').optional(),
+          rotate_every_bytes: wholeNumber({ min: 1 }).default(104_857_600),
+          number_of_files: wholeNumber({ min: 2, max: 1024 }).default(7),
+        })
+        .optional(),
+      console: z.strictObject({ enabled, pretty: z.boolean().default(false) }).optional(),
+      elasticsearch: z
+        .strictObject({
+          enabled,
+          hosts: z.array(httpUrl({ example: 'https://localhost:9200', base: true })).optional(),
+          username: text().optional(),
+          password: secret().optional(),
+          api_key: secret().optional(),
+          bearer_token: secret().optional(),
+          cloud_id: text().optional(),
+          index: text().default('logs-o365.audit-default'),
+          ssl,
+          compression_level: wholeNumber({ min: 0, max: 9 }).optional(),
+          bulk_max_size: wholeNumber({ min: 1 }).default(1000),
+          bulk_max_bytes: wholeNumber({ min: 1 }).optional(),
+          worker: wholeNumber({ min: 1 }).default(2),
+          dead_letter_path: file().optional(),
+        })
+        .optional(),
+      logstash: z
+        .strictObject({
+          enabled,
+          hosts: z.array(hostPort()).optional(),
+          ssl: z
+            .strictObject({
+              enabled: z.boolean().default(true),
+              certificate_authorities: z.array(file('set it to a PEM file of CA certificates to trust')).default([]),
+              verification_mode: oneOf(['full', 'none']).default('full'),
+            })
+            .optional(),
+        })
+        .optional(),
+    })
+    .prefault({});
+
+  return z.strictObject({
+    tenants: z
+      .array(tenant, { error: whenMissing(TENANTS_FIX) })
+      .min(1, { error: `is empty — ${TENANTS_FIX}` }),
+    api: z
+      .strictObject({
+        requests_per_minute: wholeNumber({ min: 1 }).default(2000),
+        max_concurrency: wholeNumber({ min: 1 }).default(8),
+        request_timeout: duration().prefault('60s'),
+      })
+      .prefault({}),
+    poll: z
+      .strictObject({
+        interval: duration().prefault('3m'),
+        lookback: duration().prefault('24h'),
+        since: duration().prefault('7d'),
+      })
+      .prefault({}),
+    state: z.strictObject({ path: file().prefault('./data/o365-elk.db') }).prefault({}),
+    output,
+    logging: z
+      .strictObject({ level: oneOf(LOG_LEVELS).default('info'), json: jsonMode().prefault('auto') })
+      .prefault({}),
+    http: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        host: text().default('127.0.0.1'),
+        port: wholeNumber({ min: 0, max: 65535 }).default(5066),
+      })
+      .prefault({}),
+    alerts: z
+      .strictObject({
+        webhook_url: httpUrl({ example: 'https://alerts.example.com/hook' }).optional(),
+        command: text().optional(),
+      })
+      .prefault({}),
+  });
+}
+
+export type ConfigSchema = ReturnType<typeof createConfigSchema>;
+export type ParsedConfig = z.output<ConfigSchema>;
+export type ParsedTenant = ParsedConfig['tenants'][number];
+export type ParsedOutputs = ParsedConfig['output'];

@@ -1,0 +1,77 @@
+// One blob from Microsoft to the sink: fetch it as a stream, transform each chunk, hand it to the
+// sink, and commit the blob to the ledger only after the sink has settled every one of its records.
+import type { Logger } from '../util/logger.js';
+import type { Ledger, Stream } from '../state/index.js';
+import type { Sink } from '../sinks/types.js';
+import { isExpiredContent } from '../source/index.js';
+import type { ContentBlob, ContentType, ManagementClient } from '../source/types.js';
+import type { Transformer } from '../transform/index.js';
+import type { RunStats } from './stats.js';
+
+export interface BlobDeliveryContext {
+  stream: Stream & { contentType: ContentType };
+  tenantName: string | undefined;
+  client: ManagementClient;
+  transformer: Transformer;
+  sink: Sink;
+  ledger: Ledger;
+  stats: RunStats;
+  logger: Logger;
+  now: () => number;
+}
+
+export type BlobOutcome = 'delivered' | 'expired';
+
+export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, signal: AbortSignal): Promise<BlobOutcome> {
+  if (blob.contentExpiration <= ctx.now()) return commitExpired(ctx, blob, 'listed after its contentExpiration');
+  let records = 0;
+  let rejected = 0;
+  try {
+    for await (const chunk of ctx.client.fetchBlob(blob, signal)) {
+      const documents = chunk.map((record) =>
+        ctx.transformer.transform(record, {
+          tenantId: ctx.stream.tenantId,
+          tenantName: ctx.tenantName,
+          contentType: blob.contentType,
+          fallbackTimestamp: blob.contentCreated,
+        }),
+      );
+      const result = await ctx.sink.write(documents);
+      records += documents.length;
+      rejected += result.rejected.length;
+      ctx.stats.recordsDelivered += result.acknowledged;
+      ctx.stats.recordsDuplicate += result.duplicates;
+      ctx.stats.recordsRejected += result.rejected.length;
+    }
+  } catch (error) {
+    if (isExpiredContent(error)) return commitExpired(ctx, blob, 'the API answered that it has expired');
+    throw error;
+  }
+  ctx.ledger.commitBlob({
+    stream: ctx.stream,
+    contentId: blob.contentId,
+    contentCreated: blob.contentCreated,
+    contentExpiration: blob.contentExpiration,
+    records,
+    outcome: rejected > 0 ? 'rejected' : 'delivered',
+  });
+  ctx.stats.blobsDelivered += 1;
+  return 'delivered';
+}
+
+function commitExpired(ctx: BlobDeliveryContext, blob: ContentBlob, why: string): BlobOutcome {
+  ctx.logger.error(
+    { tenant: ctx.stream.tenantId, contentType: blob.contentType, contentId: blob.contentId, contentExpiration: new Date(blob.contentExpiration).toISOString() },
+    `content blob lost: ${why}; its records can no longer be retrieved (poll more often or shorten downtime)`,
+  );
+  ctx.ledger.commitBlob({
+    stream: ctx.stream,
+    contentId: blob.contentId,
+    contentCreated: blob.contentCreated,
+    contentExpiration: blob.contentExpiration,
+    records: 0,
+    outcome: 'expired',
+  });
+  ctx.stats.blobsExpired += 1;
+  return 'expired';
+}

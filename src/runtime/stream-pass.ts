@@ -1,0 +1,123 @@
+// One pass over a stream (tenant × content type): list every window from the resume point to now,
+// deliver each blob not yet in the ledger, then move the cursor — but never past a window whose
+// blobs did not all reach the sink.
+import { deliverBlob, type BlobDeliveryContext } from './deliver-blob.js';
+import type { Slots } from './slots.js';
+import { planWindows, resumePoint, type PassMode } from './windows.js';
+
+export interface StreamPassOptions {
+  mode: PassMode;
+  /** First-run (or backfill) depth, ms. */
+  sinceMs: number;
+  /** Live re-list depth, ms: blobs listed late within it are still caught. */
+  lookbackMs: number;
+  /** Blob fetches in flight for this tenant. */
+  slots: Slots;
+  signal: AbortSignal;
+  onProgress?: (progress: PassProgress) => void;
+}
+
+export interface PassProgress {
+  windowsDone: number;
+  windowsTotal: number;
+  blobsListed: number;
+  blobsDone: number;
+}
+
+export interface PassResult {
+  windows: number;
+  blobsListed: number;
+  blobsSkipped: number;
+  failed: boolean;
+}
+
+export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPassOptions): Promise<PassResult> {
+  const now = ctx.now() + ctx.client.clockSkewMs();
+  const resume = resumePoint({
+    cursor: ctx.ledger.getStream(ctx.stream)?.cursor ?? undefined,
+    now,
+    mode: options.mode,
+    sinceMs: options.sinceMs,
+    lookbackMs: options.lookbackMs,
+  });
+  if (resume.gap) {
+    ctx.ledger.recordGap(ctx.stream, resume.gap.from, resume.gap.to);
+    ctx.stats.gaps.push({ ...ctx.stream, ...resume.gap });
+    ctx.logger.error(
+      { tenant: ctx.stream.tenantId, contentType: ctx.stream.contentType, from: new Date(resume.gap.from).toISOString(), to: new Date(resume.gap.to).toISOString() },
+      `retention gap: data between ${new Date(resume.gap.from).toISOString()} and ${new Date(resume.gap.to).toISOString()} is lost — the connector was down longer than the API's 7-day retention`,
+    );
+  }
+  const windows = planWindows(resume.from, now);
+  const progress: PassProgress = { windowsDone: 0, windowsTotal: windows.length, blobsListed: 0, blobsDone: 0 };
+  const seen = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  let firstFailedWindow: number | undefined;
+  let skipped = 0;
+
+  const failWindow = (windowStart: number, error: unknown): void => {
+    firstFailedWindow = Math.min(firstFailedWindow ?? windowStart, windowStart);
+    ctx.stats.errors += 1;
+    ctx.logger.warn(
+      { tenant: ctx.stream.tenantId, contentType: ctx.stream.contentType, err: errorSummary(error) },
+      'blob not delivered; it will be retried on the next pass',
+    );
+  };
+
+  for (const window of windows) {
+    if (options.signal.aborted) {
+      firstFailedWindow = Math.min(firstFailedWindow ?? window.start, window.start);
+      break;
+    }
+    try {
+      for await (const page of ctx.client.listContent(ctx.stream.contentType, window.start, window.end, options.signal)) {
+        for (const blob of page) {
+          if (seen.has(blob.contentId)) continue;
+          seen.add(blob.contentId);
+          progress.blobsListed += 1;
+          if (ctx.ledger.isDelivered(ctx.stream, blob.contentId)) {
+            skipped += 1;
+            progress.blobsDone += 1;
+            continue;
+          }
+          await options.slots.acquire();
+          const task = deliverBlob(ctx, blob, options.signal)
+            .then(
+              () => {
+                progress.blobsDone += 1;
+                options.onProgress?.(progress);
+              },
+              (error: unknown) => failWindow(window.start, error),
+            )
+            .finally(() => {
+              options.slots.release();
+              inFlight.delete(task);
+            });
+          inFlight.add(task);
+        }
+      }
+    } catch (error) {
+      failWindow(window.start, error);
+      if (isStreamFatal(error)) {
+        await Promise.all(inFlight);
+        throw error;
+      }
+    }
+    progress.windowsDone += 1;
+    options.onProgress?.(progress);
+  }
+  await Promise.all(inFlight);
+
+  const reached = firstFailedWindow ?? now;
+  ctx.ledger.advanceCursor(ctx.stream, reached);
+  return { windows: windows.length, blobsListed: progress.blobsListed, blobsSkipped: skipped, failed: firstFailedWindow !== undefined };
+}
+
+/** Errors that stop this stream's pass: the stream cannot make progress until something changes. */
+function isStreamFatal(error: unknown): boolean {
+  return error instanceof Error && ['AuthError', 'ForbiddenContentTypeError', 'FatalApiError'].includes(error.name);
+}
+
+function errorSummary(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

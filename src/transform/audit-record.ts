@@ -1,0 +1,17 @@
+// What `o365.audit` holds: the record as received, keys unchanged, made JSON-safe, with the
+// name/value lists turned into maps and the sometimes-text, sometimes-object fields made objects.
+import { toJsonSafe } from './json-safe.js';
+import { EMBEDDED_JSON_FIELDS, MODIFIED_PROPERTIES, NAME_VALUE_FIELDS, embeddedObject, modifiedPropertiesMap, nameValueMap } from './name-value.js';
+import type { Problems } from './problems.js';
+
+export function auditRecordOf(record: Record<string, unknown>, problems: Problems): Record<string, unknown> {
+  const audit = toJsonSafe(record, problems) as Record<string, unknown>;
+  for (const name of NAME_VALUE_FIELDS) {
+    if (Object.hasOwn(audit, name)) audit[name] = nameValueMap(audit[name], problems);
+  }
+  if (Object.hasOwn(audit, MODIFIED_PROPERTIES)) audit[MODIFIED_PROPERTIES] = modifiedPropertiesMap(audit[MODIFIED_PROPERTIES], problems);
+  for (const name of EMBEDDED_JSON_FIELDS) {
+    if (Object.hasOwn(audit, name)) audit[name] = embeddedObject(audit[name], problems);
+  }
+  return audit;
+}
