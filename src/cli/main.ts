@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { collectorCommands } from './collect.js';
 import { emulatorCommand } from './emulator.js';
 import { reportFatal } from './fatal.js';
+import { subscriptionsCommand } from './subscriptions.js';
 
 const program = new Command('o365-elk')
   .description('Microsoft 365 audit logs from the Office 365 Management Activity API into Elasticsearch and OpenSearch')
-  .showHelpAfterError()
-  .addCommand(emulatorCommand());
+  .showHelpAfterError();
+for (const command of [...collectorCommands(), subscriptionsCommand(), emulatorCommand()]) program.addCommand(command);
 
 program.parseAsync(process.argv).catch(reportFatal);

@@ -3,7 +3,7 @@
 import type { Logger } from '../util/logger.js';
 import type { Ledger, Stream } from '../state/index.js';
 import type { Sink } from '../sinks/types.js';
-import { isExpiredContent } from '../source/index.js';
+import { ExpiredContentError, MissingContentError } from '../source/index.js';
 import type { ContentBlob, ContentType, ManagementClient } from '../source/types.js';
 import type { Transformer } from '../transform/index.js';
 import type { RunStats } from './stats.js';
@@ -44,7 +44,8 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
       ctx.stats.recordsRejected += result.rejected.length;
     }
   } catch (error) {
-    if (isExpiredContent(error)) return commitExpired(ctx, blob, 'the API answered that it has expired');
+    if (error instanceof ExpiredContentError) return commitExpired(ctx, blob, 'the API answered that it has expired');
+    if (error instanceof MissingContentError) return commitExpired(ctx, blob, 'the API answered that it does not exist');
     throw error;
   }
   ctx.ledger.commitBlob({

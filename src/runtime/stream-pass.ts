@@ -13,7 +13,10 @@ export interface StreamPassOptions {
   lookbackMs: number;
   /** Blob fetches in flight for this tenant. */
   slots: Slots;
-  signal: AbortSignal;
+  /** Stops listing (shutdown begins). */
+  listSignal: AbortSignal;
+  /** Stops deliveries in flight (the shutdown grace period is over). */
+  fetchSignal: AbortSignal;
   onProgress?: (progress: PassProgress) => void;
 }
 
@@ -65,12 +68,12 @@ export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPas
   };
 
   for (const window of windows) {
-    if (options.signal.aborted) {
+    if (options.listSignal.aborted) {
       firstFailedWindow = Math.min(firstFailedWindow ?? window.start, window.start);
       break;
     }
     try {
-      for await (const page of ctx.client.listContent(ctx.stream.contentType, window.start, window.end, options.signal)) {
+      for await (const page of ctx.client.listContent(ctx.stream.contentType, window.start, window.end, options.listSignal)) {
         for (const blob of page) {
           if (seen.has(blob.contentId)) continue;
           seen.add(blob.contentId);
@@ -81,7 +84,7 @@ export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPas
             continue;
           }
           await options.slots.acquire();
-          const task = deliverBlob(ctx, blob, options.signal)
+          const task = deliverBlob(ctx, blob, options.fetchSignal)
             .then(
               () => {
                 progress.blobsDone += 1;

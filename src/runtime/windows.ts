@@ -2,8 +2,8 @@
 // lists at most 24 hours per request.
 export const RETENTION_MS = 7 * 24 * 3600_000;
 export const MAX_WINDOW_MS = 24 * 3600_000;
-/** Kept clear of the retention edge so a request never starts before it by the time it is sent. */
-export const RETENTION_MARGIN_MS = 5 * 60_000;
+/** Kept clear of the retention edge (wider than the client's own clamp) so a window never starts before it by the time it is sent. */
+export const RETENTION_MARGIN_MS = 10 * 60_000;
 
 /** `live` re-lists the lookback every poll; `backfill` re-lists `since` whatever the cursor says. */
 export type PassMode = 'live' | 'backfill';

@@ -9,8 +9,12 @@ import { ManagementApiError } from './errors.js';
 import { withPublisherIdentifier } from './content-uri.js';
 import type { ContentBlob, ContentType, ManagementClient } from './types.js';
 
-/** Restarts of one window (stale or aged next pages, refused windows) before giving up until later. */
-const MAX_RESTARTS = 5;
+/** Restarts in a row that brought no new blob (stale or aged next pages) before giving up until later. */
+const MAX_FRUITLESS_RESTARTS = 5;
+/** Restarts of one listing in all, so a window that keeps growing while its links go stale still ends. */
+const MAX_RESTARTS = 25;
+/** Refused windows (AF20030/AF20055) in a row before blaming the clock. */
+const MAX_WINDOW_REFUSALS = 3;
 /** Blob lifetime assumed when a listing entry has no readable contentExpiration (documented: 7 days). */
 const DEFAULT_LIFETIME_MS = 7 * 86_400_000;
 
@@ -22,20 +26,16 @@ export function createListing(ctx: ClientContext, startSubscription: ManagementC
     const seen = new Set<string>();
     const where = { tenantId: ctx.tenantId, operation: 'list-content', contentType };
     let restarts = 0;
+    let fruitlessRestarts = 0;
+    let windowRefusals = 0;
     let resubscribed = false;
     let nextPage: string | undefined;
 
-    const restart = (reason: string, windowRefused = false) => {
+    const restart = (reason: string) => {
       restarts += 1;
-      if (restarts > MAX_RESTARTS && windowRefused) {
-        throw new ManagementApiError(
-          'window',
-          `the API keeps refusing the listing window ${formatApiTime(start)}..${formatApiTime(end)} of ${contentType} for tenant ${ctx.tenantId} (${reason}) although it was clamped to the 7-day limit by the server's clock (${Math.round(ctx.clock.skewMs() / 1000)} s ahead of ours) — check this host's clock (NTP)`,
-          where,
-        );
-      }
-      if (restarts > MAX_RESTARTS) {
-        throw new ManagementApiError('transient', `listing ${contentType} of tenant ${ctx.tenantId} from ${formatApiTime(start)} kept failing (${reason}) after ${MAX_RESTARTS} restarts — it will be tried again later`, where);
+      fruitlessRestarts += 1;
+      if (fruitlessRestarts > MAX_FRUITLESS_RESTARTS || restarts > MAX_RESTARTS) {
+        throw new ManagementApiError('transient', `listing ${contentType} of tenant ${ctx.tenantId} from ${formatApiTime(start)} kept failing (${reason}) after ${restarts - 1} restarts — it will be tried again later`, where);
       }
       ctx.logger.info({ ...where, reason, restarts }, 'restarting the listing window from its first page');
       nextPage = undefined;
@@ -65,11 +65,23 @@ export function createListing(ctx: ClientContext, startSubscription: ManagementC
       const outcome = await ctx.transport.send(call, readListing);
       if (!outcome.ok) {
         const { failure } = outcome;
-        if (failure.class === 'stale-page' || failure.class === 'window') {
-          // The server's Date header has already corrected the clock: the next first page is clamped anew.
-          restart(failure.code ?? failure.class, failure.class === 'window');
-          // A second refusal means our clock was not the (only) problem: do not hammer the service.
-          if (failure.class === 'window' && restarts > 1) await ctx.transport.pause(restarts - 1, signal);
+        if (failure.class === 'stale-page') {
+          restart(failure.code ?? 'stale next page');
+          continue;
+        }
+        if (failure.class === 'window') {
+          // The refusal's Date header has corrected our view of the server's clock: the next first page
+          // is clamped anew. Refused again, our clock was not the (only) problem; do not hammer.
+          windowRefusals += 1;
+          if (windowRefusals > MAX_WINDOW_REFUSALS) {
+            throw new ManagementApiError(
+              'window',
+              `the API keeps refusing the listing window ${formatApiTime(start)}..${formatApiTime(end)} of ${contentType} for tenant ${ctx.tenantId} (${failure.code}) although it was clamped to the 7-day limit by the server's clock (${Math.round(ctx.clock.skewMs() / 1000)} s ahead of ours) — check this host's clock (NTP)`,
+              { ...where, status: failure.status, ...(failure.code ? { code: failure.code } : {}) },
+            );
+          }
+          if (windowRefusals > 1) await ctx.transport.pause(windowRefusals - 1, signal);
+          nextPage = undefined;
           continue;
         }
         if (failure.class === 'resubscribe' && !resubscribed) {
@@ -84,6 +96,7 @@ export function createListing(ctx: ClientContext, startSubscription: ManagementC
         throw ctx.errorFor(failure, call);
       }
 
+      windowRefusals = 0;
       const fresh: ContentBlob[] = [];
       for (const entry of outcome.value) {
         const blob = toContentBlob(entry, contentType, ctx);
@@ -92,7 +105,10 @@ export function createListing(ctx: ClientContext, startSubscription: ManagementC
           fresh.push(blob);
         }
       }
-      if (fresh.length > 0) yield fresh;
+      if (fresh.length > 0) {
+        fruitlessRestarts = 0;
+        yield fresh;
+      }
 
       const link = header(outcome.headers, 'nextpageuri') ?? header(outcome.headers, 'nextpageurl');
       if (!link) return;

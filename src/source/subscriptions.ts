@@ -88,7 +88,7 @@ export async function ensureSubscriptions(client: ManagementClient, contentTypes
   const existing = await client.listSubscriptions(signal);
   const result: EnsureResult = { enabled: [], started: [], failed: [] };
   for (const contentType of contentTypes) {
-    if (existing.some((subscription) => subscription.contentType === contentType && subscription.status === 'enabled')) {
+    if (existing.some((subscription) => subscription.contentType === contentType && subscription.status.toLowerCase() === 'enabled')) {
       result.enabled.push(contentType);
       continue;
     }

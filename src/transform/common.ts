@@ -17,7 +17,8 @@ export function mapCommon({ doc, audit, operation, recordType, problems }: Mappi
   put(doc, 'event.action', operation);
   if (recordType !== undefined) put(doc, 'event.code', recordTypeName(recordType) ?? String(recordType));
   put(doc, 'event.provider', text(audit.Workload));
-  put(doc, 'event.outcome', resultStatusOutcome(audit.ResultStatus));
+  // Power BI reports its result as IsSuccess instead.
+  put(doc, 'event.outcome', resultStatusOutcome(audit.ResultStatus ?? audit.IsSuccess));
   put(doc, 'event.severity', severityNumber(audit.Severity));
   const cmdletType = cmdletEventType(operation);
   if (cmdletType !== undefined) classify(doc, ['configuration'], [cmdletType]);

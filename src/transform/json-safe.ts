@@ -46,10 +46,20 @@ const FIELD_NAME_SEPARATORS = /[.\s]/g;
  * is refused outright.
  */
 export function safeFieldName(name: string): string {
+  if (isPlainName(name)) return name;
   if (name === '') return '_';
-  let result = name.length > MAX_FIELD_NAME_LENGTH ? name.slice(0, MAX_FIELD_NAME_LENGTH) : name;
-  result = result.replace(FIELD_NAME_SEPARATORS, '_');
+  const result = (name.length > MAX_FIELD_NAME_LENGTH ? name.slice(0, MAX_FIELD_NAME_LENGTH) : name).replace(FIELD_NAME_SEPARATORS, '_');
   return isWellFormed.call(result) ? result : toWellFormed.call(result);
+}
+
+/** Printable ASCII without dots or blanks, short: nearly every name, checked without a regex (this runs for every key). */
+function isPlainName(name: string): boolean {
+  if (name.length === 0 || name.length > MAX_FIELD_NAME_LENGTH) return false;
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code <= 0x20 || code === 0x2e || code >= 0x7f) return false;
+  }
+  return true;
 }
 
 /** Sets a property even when its name is `__proto__`, which plain assignment would treat as the prototype. */

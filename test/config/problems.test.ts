@@ -2,7 +2,7 @@
 // and the fix, all problems at once, and never a secret.
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
-import { createPrivateKey, webcrypto } from 'node:crypto';
+import { createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -291,10 +291,11 @@ interface TestCertificate {
   privateKeyPem: string;
 }
 
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
 
-async function makeCertificate(keys: CryptoKeyPair, notAfter: Date): Promise<TestCertificate> {
-  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+async function makeCertificate(keys: webcrypto.CryptoKeyPair, notAfter: Date): Promise<TestCertificate> {
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=o365-elk config test',
     keys,
@@ -313,12 +314,12 @@ let other: TestCertificate;
 let thumbprintHex = '';
 
 before(async () => {
-  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const otherKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const otherKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   current = await makeCertificate(keys, new Date(Date.now() + 365 * 86_400_000));
   expired = await makeCertificate(keys, new Date(Date.now() - 86_400_000));
   other = await makeCertificate(otherKeys, new Date(Date.now() + 365 * 86_400_000));
-  thumbprintHex = new (await import('node:crypto')).X509Certificate(current.certificatePem).fingerprint.replaceAll(':', '');
+  thumbprintHex = new X509Certificate(current.certificatePem).fingerprint.replaceAll(':', '');
 });
 
 test('a certificate credential carries the key, the certificate and both thumbprints', () => {

@@ -104,6 +104,34 @@ describe('listContent', () => {
     }
   });
 
+  test('gives up until later when next pages keep going stale without bringing new blobs', async () => {
+    const script: PagingScript = {
+      entries: [],
+      before(req, res) {
+        if (!queryOf(req).has('nextpage')) return false;
+        sendJson(res, 400, afError('AF20031', 'Invalid nextPage Input: 2.'));
+        return true;
+      },
+    };
+    const { server, requests } = await startListingServer(script);
+    script.entries = Array.from({ length: 4 }, (_, i) => listingEntry(server.url, contentId(i)));
+    const { client } = createTestClient(server.url);
+    const yielded: string[] = [];
+    try {
+      await assert.rejects(
+        (async () => {
+          for await (const blobs of client.listContent('Audit.Exchange', Date.now() - HOUR_MS, Date.now())) yielded.push(...ids(blobs));
+        })(),
+        (error: unknown) => error instanceof ManagementApiError && error.kind === 'transient' && /after 5 restarts — it will be tried again later$/.test(error.message),
+      );
+      assert.deepEqual(yielded, [contentId(0), contentId(1)]);
+      assert.equal(requests.length, 12);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   test('yields a blob once when the listing repeats and shuffles entries across pages', async () => {
     const script: PagingScript = { entries: [] };
     const { server } = await startListingServer(script);

@@ -71,8 +71,8 @@ export function createStreamTimeline(options: TimelineOptions): StreamTimeline {
     draws.late < faults.lateRate && faults.lateMaxMs > 0
       ? contentCreated + Math.max(1, Math.ceil(draws.delay * faults.lateMaxMs))
       : contentCreated;
-  const locationOf = (draws: BlobDraws): string =>
-    options.region + String(1 + Math.floor(draws.shard * 120)).padStart(4, '0');
+  const shardOf = (draws: BlobDraws): number => 1 + Math.floor(draws.shard * 120);
+  const location = (shardNumber: number): string => options.region + String(shardNumber).padStart(4, '0');
 
   const backlog = buildBacklog(options);
   const n = backlog.contentCreated.length;
@@ -83,7 +83,7 @@ export function createStreamTimeline(options: TimelineOptions): StreamTimeline {
     const draws = drawsOf(i);
     visibleAt[i] = visibleAtOf(backlog.contentCreated[i] ?? 0, draws);
     lost[i] = draws.lost < faults.expiredRate ? 1 : 0;
-    shard[i] = 1 + Math.floor(draws.shard * 120);
+    shard[i] = shardOf(draws);
   }
 
   const backlogBlob = (i: number): BlobFacts => ({
@@ -93,7 +93,7 @@ export function createStreamTimeline(options: TimelineOptions): StreamTimeline {
     recordCount: backlog.recordCount[i] ?? 0,
     firstOrdinal: backlog.firstOrdinal[i] ?? 0,
     lostByFault: lost[i] === 1,
-    location: options.region + String(shard[i]).padStart(4, '0'),
+    location: location(shard[i] ?? 0),
   });
 
   const live = liveSchedule(options);
@@ -111,7 +111,7 @@ export function createStreamTimeline(options: TimelineOptions): StreamTimeline {
       recordCount: size,
       firstOrdinal: LIVE_ORDINAL_BASE + j * LIVE_ORDINAL_BLOCK,
       lostByFault: draws.lost < faults.expiredRate,
-      location: locationOf(draws),
+      location: location(shardOf(draws)),
     };
   };
   // Slot j of the live schedule holds exactly one blob, created somewhere inside it.

@@ -39,7 +39,8 @@ export async function verifyClientAssertion(assertion: string, context: Assertio
   const claims = parseClaims(payloadBytes);
 
   const clientId = context.app.clientId;
-  if (claims.iss !== clientId || claims.sub !== clientId) throw AADSTS.assertionIssuer();
+  const names = (claim: unknown) => typeof claim === 'string' && claim.toLowerCase() === clientId;
+  if (!names(claims.iss) || !names(claims.sub)) throw AADSTS.assertionIssuer();
 
   const accepted = acceptedAudiences(context.tenant, context.origin);
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];

@@ -1,0 +1,168 @@
+// The collector: every tenant's streams, from subscriptions to the sink, in one of three modes —
+// one pass (`once`), a catch-up over a chosen depth (`backfill`), or polling until stopped (`run`).
+import { setMaxListeners } from 'node:events';
+import { dirname } from 'node:path';
+import type { Config, ContentType } from '../config/index.js';
+import { openLedger, type Ledger } from '../state/index.js';
+import { AuthError, ensureSubscriptions, ManagementApiError, type ManagementApiClient } from '../source/index.js';
+import { createTransformer } from '../transform/index.js';
+import type { Logger } from '../util/logger.js';
+import type { BlobDeliveryContext } from './deliver-blob.js';
+import { createOutputSink } from './output.js';
+import { createRunStats, type RunStats } from './stats.js';
+import { createSlots, type Slots } from './slots.js';
+import { runStreamPass, type PassProgress } from './stream-pass.js';
+import { createTenantClient } from './tenant-client.js';
+import { sleep } from './sleep.js';
+import type { PassMode } from './windows.js';
+
+export type CollectorMode = 'once' | 'backfill' | 'run';
+
+export interface CollectorOptions {
+  mode: CollectorMode;
+  /** Backfill depth, ms; defaults to poll.since. */
+  sinceMs?: number;
+  /** Stops listing at once; deliveries in flight get `graceMs` to finish. */
+  signal: AbortSignal;
+  graceMs?: number;
+  onProgress?: (stream: string, progress: PassProgress) => void;
+}
+
+export interface CollectorSummary extends RunStats {
+  authFailures: string[];
+  fatalErrors: string[];
+}
+
+interface TenantRuntime {
+  tenantId: string;
+  name: string | undefined;
+  client: ManagementApiClient;
+  slots: Slots;
+  contentTypes: ContentType[];
+  subscribed: boolean;
+}
+
+export async function runCollector(config: Config, logger: Logger, options: CollectorOptions): Promise<CollectorSummary> {
+  const summary: CollectorSummary = { ...createRunStats(), authFailures: [], fatalErrors: [] };
+  const ledger = openLedger(config.state.path);
+  const sink = createOutputSink(config.output, { deadLetterDir: dirname(config.state.path), logger });
+  const tenants: TenantRuntime[] = config.tenants.map((tenant) => ({
+    tenantId: tenant.tenant_id,
+    name: tenant.name,
+    client: createTenantClient(tenant, config, logger),
+    slots: createSlots(config.api.max_concurrency),
+    contentTypes: [...tenant.content_types],
+    subscribed: false,
+  }));
+  // Deliveries in flight may finish after listing stops, but not past the grace period.
+  const hardStop = new AbortController();
+  // Every delivery in flight listens on these signals; the default cap of 10 listeners is not a leak here.
+  setMaxListeners(0, hardStop.signal, options.signal);
+  const onStop = (): void => {
+    setTimeout(() => hardStop.abort(), options.graceMs ?? 8000).unref();
+  };
+  options.signal.addEventListener('abort', onStop, { once: true });
+
+  try {
+    await sink.open();
+    const transformer = createTransformer({
+      tenantNames: Object.fromEntries(config.tenants.flatMap((t) => (t.name ? [[t.tenant_id, t.name]] : []))),
+    });
+    const running = new Map<string, Promise<void>>();
+    const passMode: PassMode = options.mode === 'backfill' ? 'backfill' : 'live';
+    const sinceMs = options.sinceMs ?? config.poll.since;
+
+    const round = async (): Promise<void> => {
+      for (const tenant of tenants) {
+        if (!tenant.subscribed) await subscribe(tenant, logger, summary);
+        if (!tenant.subscribed) continue;
+        for (const contentType of tenant.contentTypes) {
+          const key = `${tenant.tenantId}/${contentType}`;
+          if (running.has(key)) continue;
+          const ctx: BlobDeliveryContext = {
+            stream: { tenantId: tenant.tenantId, contentType },
+            tenantName: tenant.name,
+            client: tenant.client,
+            transformer,
+            sink,
+            ledger,
+            stats: summary,
+            logger,
+            now: Date.now,
+          };
+          const pass = runStreamPass(ctx, {
+            mode: passMode,
+            sinceMs,
+            lookbackMs: config.poll.lookback,
+            slots: tenant.slots,
+            listSignal: options.signal,
+            fetchSignal: hardStop.signal,
+            ...(options.onProgress ? { onProgress: (p: PassProgress) => options.onProgress!(key, p) } : {}),
+          })
+            .then(() => ledger.recordPoll(ctx.stream, { nextPollAt: options.mode === 'run' ? Date.now() + config.poll.interval : null }))
+            .catch((error: unknown) => handleStreamError(error, tenant, contentType, ledger, logger, summary))
+            .finally(() => running.delete(key));
+          running.set(key, pass);
+        }
+      }
+    };
+
+    if (options.mode === 'run') {
+      while (!options.signal.aborted) {
+        await round();
+        ledger.pruneExpired();
+        await sleep(config.poll.interval, options.signal);
+      }
+    } else {
+      await round();
+    }
+    await Promise.all(running.values());
+    ledger.pruneExpired();
+  } finally {
+    options.signal.removeEventListener('abort', onStop);
+    await sink.close();
+    await Promise.all(tenants.map((t) => t.client.close()));
+    ledger.close();
+  }
+  return summary;
+}
+
+async function subscribe(tenant: TenantRuntime, logger: Logger, summary: CollectorSummary): Promise<void> {
+  try {
+    const result = await ensureSubscriptions(tenant.client, tenant.contentTypes);
+    for (const failure of result.failed) {
+      logger.error({ tenant: tenant.tenantId, contentType: failure.contentType, err: failure.error.message }, 'subscription could not be started; this content type is skipped');
+    }
+    const failed = new Set(result.failed.map((f) => f.contentType));
+    tenant.contentTypes = tenant.contentTypes.filter((ct) => !failed.has(ct));
+    tenant.subscribed = true;
+  } catch (error) {
+    recordTenantFailure(error, tenant, logger, summary);
+  }
+}
+
+function handleStreamError(error: unknown, tenant: TenantRuntime, contentType: ContentType, ledger: Ledger, logger: Logger, summary: CollectorSummary): void {
+  const message = error instanceof Error ? error.message : String(error);
+  ledger.recordError({ tenantId: tenant.tenantId, contentType }, message);
+  if (error instanceof ManagementApiError && error.kind === 'forbidden') {
+    tenant.contentTypes = tenant.contentTypes.filter((ct) => ct !== contentType);
+    logger.error({ tenant: tenant.tenantId, contentType }, message);
+    summary.fatalErrors.push(message);
+    return;
+  }
+  recordTenantFailure(error, tenant, logger, summary);
+}
+
+function recordTenantFailure(error: unknown, tenant: TenantRuntime, logger: Logger, summary: CollectorSummary): void {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof AuthError) {
+    summary.authFailures.push(message);
+    logger.error({ tenant: tenant.tenantId, alert: 'authentication_failure' }, message);
+  } else if (error instanceof ManagementApiError && (error.kind === 'fatal' || error.kind === 'tls')) {
+    summary.fatalErrors.push(message);
+    logger.error({ tenant: tenant.tenantId }, message);
+  } else {
+    summary.errors += 1;
+    logger.warn({ tenant: tenant.tenantId }, `${message} (will retry on the next poll)`);
+  }
+}
