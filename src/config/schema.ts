@@ -49,6 +49,12 @@ export function createConfigSchema(baseDir: string) {
     })
     .prefault({});
 
+  // Outputs may also present a client certificate (mutual TLS), as Filebeat's ssl.certificate and ssl.key.
+  const clientCertificate = {
+    certificate: file('set it to the PEM client certificate to present').optional(),
+    key: file('set it to the PEM private key of ssl.certificate').optional(),
+  };
+
   const serviceUrl = (example: string) => httpUrl({ example, base: true, httpsUnlessLoopback: true }).optional();
 
   const tenant = z.strictObject({
@@ -103,7 +109,7 @@ export function createConfigSchema(baseDir: string) {
           bearer_token: secret().optional(),
           cloud_id: text().optional(),
           index: text().default('logs-o365.audit-default'),
-          ssl,
+          ssl: z.strictObject({ ...ssl.unwrap().shape, ...clientCertificate }).prefault({}),
           compression_level: wholeNumber({ min: 0, max: 9 }).optional(),
           bulk_max_size: wholeNumber({ min: 1 }).default(1000),
           bulk_max_bytes: wholeNumber({ min: 1 }).optional(),
@@ -120,6 +126,7 @@ export function createConfigSchema(baseDir: string) {
               enabled: z.boolean().default(true),
               certificate_authorities: z.array(file('set it to a PEM file of CA certificates to trust')).default([]),
               verification_mode: oneOf(['full', 'none']).default('full'),
+              ...clientCertificate,
             })
             .optional(),
         })

@@ -6,11 +6,21 @@ export function isSection(value: unknown): value is Tree {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// Keys are read and written as own properties only, so that a key such as `__proto__` (from the file or
+// from -E) stays an ordinary unknown key for the schema to report instead of reaching Object.prototype.
+function ownValue(container: Tree | unknown[], key: string | number): unknown {
+  return Object.hasOwn(container, key) ? (container as Record<string | number, unknown>)[key] : undefined;
+}
+
+function assign(container: Tree | unknown[], key: string | number, value: unknown): void {
+  Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** Deep-merges `source` into `target`: sections merge key by key, anything else replaces. */
 export function mergeInto(target: Tree, source: Tree): Tree {
   for (const [key, value] of Object.entries(source)) {
-    const existing = target[key];
-    target[key] = isSection(existing) && isSection(value) ? mergeInto(existing, value) : value;
+    const existing = ownValue(target, key);
+    assign(target, key, isSection(existing) && isSection(value) ? mergeInto(existing, value) : value);
   }
   return target;
 }
@@ -32,10 +42,10 @@ export function setAtPath(root: Tree, path: readonly string[], value: unknown, o
       if (index > node.length) {
         return `index ${index} skips entries (${path.slice(0, i).join('.')} has ${node.length}) — use ${path.slice(0, i).join('.')}.${node.length} to add the next one`;
       }
-      if (last) node[index] = combine(node[index], value, options.merge);
+      if (last) assign(node, index, combine(node[index], value, options.merge));
       else node = descend(node, index, nextIsIndex);
     } else if (last) {
-      node[segment] = combine(node[segment], value, options.merge);
+      assign(node, segment, combine(ownValue(node, segment), value, options.merge));
     } else {
       node = descend(node, segment, nextIsIndex);
     }
@@ -48,11 +58,11 @@ function combine(existing: unknown, value: unknown, merge = false): unknown {
 }
 
 function descend(container: Tree | unknown[], key: string | number, wantList: boolean): Tree | unknown[] {
-  const existing = (container as Record<string | number, unknown>)[key];
+  const existing = ownValue(container, key);
   if (Array.isArray(existing) || isSection(existing)) return existing;
   // An override beats whatever scalar was there before.
   const created: Tree | unknown[] = wantList ? [] : {};
-  (container as Record<string | number, unknown>)[key] = created;
+  assign(container, key, created);
   return created;
 }
 
@@ -64,6 +74,6 @@ export function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
   if (!isSection(value)) return value;
   const result: Tree = {};
-  for (const [key, entry] of Object.entries(value)) if (entry !== null) result[key] = dropNulls(entry);
+  for (const [key, entry] of Object.entries(value)) if (entry !== null) assign(result, key, dropNulls(entry));
   return result;
 }

@@ -1,7 +1,7 @@
 // The emulated Entra ID directory: tenants, the collector app registered in each, and the credentials a
 // client needs to sign in as that app. Identifiers and secrets are pure functions of the seed; RSA keys
 // cannot be derived from a seed with WebCrypto, so certificates are new on every start.
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { certificateThumbprints, createSelfSignedCertificate } from './pki.js';
 import { stableGuid } from './random.js';
 import {
@@ -11,6 +11,7 @@ import {
   ROLE_APPLICATION_READ_ALL,
   type EmulatedApp,
   type EmulatedTenant,
+  type RegisteredCertificate,
 } from './types.js';
 
 export interface TenantCredentials {
@@ -29,10 +30,19 @@ const TENANT_NAMES = ['Contoso', 'Fabrikam', 'Northwind Traders', 'Tailspin Toys
 export async function createDirectory(options: {
   seed: number;
   tenants?: number;
+  /**
+   * Certificates (PEM) made outside the emulator, e.g. with openssl, that the certificate-auth apps also
+   * accept, so that a client can sign in with a key the emulator never saw.
+   */
+  extraCertificates?: readonly string[];
 }): Promise<{ tenants: EmulatedTenant[]; credentials: TenantCredentials[] }> {
   const count = options.tenants ?? 2;
   if (!Number.isInteger(count) || count < 1) {
     throw new Error(`the emulator needs at least one tenant, not ${count}: pass --tenants 1 or more`);
+  }
+  const extraCertificates = (options.extraCertificates ?? []).map(registeredCertificate);
+  if (extraCertificates.length > 0 && count < 2) {
+    throw new Error('extra certificates are registered on the certificate-auth tenants, and only even tenants use one: pass --tenants 2 or more');
   }
   const tenants: EmulatedTenant[] = [];
   const credentials: TenantCredentials[] = [];
@@ -62,13 +72,24 @@ export async function createDirectory(options: {
         `o365-elk collector (${domain})`,
       );
       const thumbprints = certificateThumbprints(certificatePem);
-      app.certificates.push({ pem: certificatePem, x5t: thumbprints.x5t, x5tS256: thumbprints.x5tS256, notAfter });
+      app.certificates.push({ pem: certificatePem, x5t: thumbprints.x5t, x5tS256: thumbprints.x5tS256, notAfter }, ...extraCertificates);
       auth = { kind: 'certificate', privateKeyPem, certificatePem, thumbprintSha1Hex: thumbprints.sha1Hex };
     }
     tenants.push({ tenantId, domain, displayName, apps: [app], presubscribed: [...CONTENT_TYPES] });
     credentials.push({ tenantId, domain, displayName, clientId, auth });
   }
   return { tenants, credentials };
+}
+
+function registeredCertificate(pem: string): RegisteredCertificate {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch {
+    throw new Error('an extra certificate is not a PEM X.509 certificate: give the -out file of `openssl req -x509`, not the key');
+  }
+  const thumbprints = certificateThumbprints(certificate.raw);
+  return { pem: certificate.toString(), x5t: thumbprints.x5t, x5tS256: thumbprints.x5tS256, notAfter: new Date(certificate.validTo) };
 }
 
 /** The object id of an app's service principal in a tenant: `oid`/`sub` of its tokens, `id` in Graph. */

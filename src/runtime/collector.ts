@@ -7,7 +7,10 @@ import { openLedger, type Ledger } from '../state/index.js';
 import { AuthError, ensureSubscriptions, ManagementApiError, type ManagementApiClient } from '../source/index.js';
 import { createTransformer } from '../transform/index.js';
 import type { Logger } from '../util/logger.js';
+import { createAlerter, type Alerter } from './alerts.js';
+import { createCommitQueue } from './commit-queue.js';
 import type { BlobDeliveryContext } from './deliver-blob.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createOutputSink } from './output.js';
 import { createRunStats, type RunStats } from './stats.js';
 import { createSlots, type Slots } from './slots.js';
@@ -26,6 +29,8 @@ export interface CollectorOptions {
   signal: AbortSignal;
   graceMs?: number;
   onProgress?: (stream: string, progress: PassProgress) => void;
+  /** Shared with the HTTP endpoints when they run; a private registry otherwise. */
+  metrics?: Metrics;
 }
 
 export interface CollectorSummary extends RunStats {
@@ -44,6 +49,8 @@ interface TenantRuntime {
 
 export async function runCollector(config: Config, logger: Logger, options: CollectorOptions): Promise<CollectorSummary> {
   const summary: CollectorSummary = { ...createRunStats(), authFailures: [], fatalErrors: [] };
+  const metrics = options.metrics ?? createMetrics();
+  const alerts = createAlerter({ ...definedAlertHooks(config), logger, metrics });
   const ledger = openLedger(config.state.path);
   const sink = createOutputSink(config.output, { deadLetterDir: dirname(config.state.path), logger });
   const tenants: TenantRuntime[] = config.tenants.map((tenant) => ({
@@ -69,12 +76,14 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
       tenantNames: Object.fromEntries(config.tenants.flatMap((t) => (t.name ? [[t.tenant_id, t.name]] : []))),
     });
     const running = new Map<string, Promise<void>>();
+    const failures: FailureContext = { logger, summary, alerts, metrics };
+    const commits = createCommitQueue(ledger);
     const passMode: PassMode = options.mode === 'backfill' ? 'backfill' : 'live';
     const sinceMs = options.sinceMs ?? config.poll.since;
 
     const round = async (): Promise<void> => {
       for (const tenant of tenants) {
-        if (!tenant.subscribed) await subscribe(tenant, logger, summary);
+        if (!tenant.subscribed) await subscribe(tenant, failures);
         if (!tenant.subscribed) continue;
         for (const contentType of tenant.contentTypes) {
           const key = `${tenant.tenantId}/${contentType}`;
@@ -86,8 +95,10 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
             transformer,
             sink,
             ledger,
+            commits,
             stats: summary,
             logger,
+            alerts,
             now: Date.now,
           };
           const pass = runStreamPass(ctx, {
@@ -100,7 +111,7 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
             ...(options.onProgress ? { onProgress: (p: PassProgress) => options.onProgress!(key, p) } : {}),
           })
             .then(() => ledger.recordPoll(ctx.stream, { nextPollAt: options.mode === 'run' ? Date.now() + config.poll.interval : null }))
-            .catch((error: unknown) => handleStreamError(error, tenant, contentType, ledger, logger, summary))
+            .catch((error: unknown) => handleStreamError(error, tenant, contentType, ledger, failures))
             .finally(() => running.delete(key));
           running.set(key, pass);
         }
@@ -122,47 +133,66 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
     options.signal.removeEventListener('abort', onStop);
     await sink.close();
     await Promise.all(tenants.map((t) => t.client.close()));
+    await alerts.flush();
     ledger.close();
   }
   return summary;
 }
 
-async function subscribe(tenant: TenantRuntime, logger: Logger, summary: CollectorSummary): Promise<void> {
+interface FailureContext {
+  logger: Logger;
+  summary: CollectorSummary;
+  alerts: Alerter;
+  metrics: Metrics;
+}
+
+function definedAlertHooks(config: Config): { webhookUrl?: string; command?: string } {
+  return {
+    ...(config.alerts.webhook_url ? { webhookUrl: config.alerts.webhook_url } : {}),
+    ...(config.alerts.command ? { command: config.alerts.command } : {}),
+  };
+}
+
+async function subscribe(tenant: TenantRuntime, failures: FailureContext): Promise<void> {
   try {
     const result = await ensureSubscriptions(tenant.client, tenant.contentTypes);
     for (const failure of result.failed) {
-      logger.error({ tenant: tenant.tenantId, contentType: failure.contentType, err: failure.error.message }, 'subscription could not be started; this content type is skipped');
+      failures.logger.error(
+        { tenant: tenant.tenantId, contentType: failure.contentType, err: failure.error.message },
+        'subscription could not be started; this content type is skipped',
+      );
     }
     const failed = new Set(result.failed.map((f) => f.contentType));
     tenant.contentTypes = tenant.contentTypes.filter((ct) => !failed.has(ct));
     tenant.subscribed = true;
   } catch (error) {
-    recordTenantFailure(error, tenant, logger, summary);
+    recordTenantFailure(error, tenant, failures);
   }
 }
 
-function handleStreamError(error: unknown, tenant: TenantRuntime, contentType: ContentType, ledger: Ledger, logger: Logger, summary: CollectorSummary): void {
+function handleStreamError(error: unknown, tenant: TenantRuntime, contentType: ContentType, ledger: Ledger, failures: FailureContext): void {
   const message = error instanceof Error ? error.message : String(error);
   ledger.recordError({ tenantId: tenant.tenantId, contentType }, message);
   if (error instanceof ManagementApiError && error.kind === 'forbidden') {
     tenant.contentTypes = tenant.contentTypes.filter((ct) => ct !== contentType);
-    logger.error({ tenant: tenant.tenantId, contentType }, message);
-    summary.fatalErrors.push(message);
+    failures.logger.error({ tenant: tenant.tenantId, contentType }, message);
+    failures.summary.fatalErrors.push(message);
     return;
   }
-  recordTenantFailure(error, tenant, logger, summary);
+  recordTenantFailure(error, tenant, failures);
 }
 
-function recordTenantFailure(error: unknown, tenant: TenantRuntime, logger: Logger, summary: CollectorSummary): void {
+function recordTenantFailure(error: unknown, tenant: TenantRuntime, failures: FailureContext): void {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof AuthError) {
-    summary.authFailures.push(message);
-    logger.error({ tenant: tenant.tenantId, alert: 'authentication_failure' }, message);
+    failures.summary.authFailures.push(message);
+    failures.metrics.authFailures.inc({ tenant: tenant.tenantId, reason: error.kind });
+    failures.alerts.raise({ kind: 'authentication_failure', tenantId: tenant.tenantId, message, details: { reason: error.kind } });
   } else if (error instanceof ManagementApiError && (error.kind === 'fatal' || error.kind === 'tls')) {
-    summary.fatalErrors.push(message);
-    logger.error({ tenant: tenant.tenantId }, message);
+    failures.summary.fatalErrors.push(message);
+    failures.logger.error({ tenant: tenant.tenantId }, message);
   } else {
-    summary.errors += 1;
-    logger.warn({ tenant: tenant.tenantId }, `${message} (will retry on the next poll)`);
+    failures.summary.errors += 1;
+    failures.logger.warn({ tenant: tenant.tenantId }, `${message} (will retry on the next poll)`);
   }
 }

@@ -6,6 +6,8 @@ import type { Sink } from '../sinks/types.js';
 import { ExpiredContentError, MissingContentError } from '../source/index.js';
 import type { ContentBlob, ContentType, ManagementClient } from '../source/types.js';
 import type { Transformer } from '../transform/index.js';
+import type { Alerter } from './alerts.js';
+import type { CommitQueue } from './commit-queue.js';
 import type { RunStats } from './stats.js';
 
 export interface BlobDeliveryContext {
@@ -15,8 +17,10 @@ export interface BlobDeliveryContext {
   transformer: Transformer;
   sink: Sink;
   ledger: Ledger;
+  commits: CommitQueue;
   stats: RunStats;
   logger: Logger;
+  alerts: Alerter;
   now: () => number;
 }
 
@@ -48,7 +52,7 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
     if (error instanceof MissingContentError) return commitExpired(ctx, blob, 'the API answered that it does not exist');
     throw error;
   }
-  ctx.ledger.commitBlob({
+  await ctx.commits.commit({
     stream: ctx.stream,
     contentId: blob.contentId,
     contentCreated: blob.contentCreated,
@@ -60,12 +64,12 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
   return 'delivered';
 }
 
-function commitExpired(ctx: BlobDeliveryContext, blob: ContentBlob, why: string): BlobOutcome {
+async function commitExpired(ctx: BlobDeliveryContext, blob: ContentBlob, why: string): Promise<BlobOutcome> {
   ctx.logger.error(
     { tenant: ctx.stream.tenantId, contentType: blob.contentType, contentId: blob.contentId, contentExpiration: new Date(blob.contentExpiration).toISOString() },
     `content blob lost: ${why}; its records can no longer be retrieved (poll more often or shorten downtime)`,
   );
-  ctx.ledger.commitBlob({
+  await ctx.commits.commit({
     stream: ctx.stream,
     contentId: blob.contentId,
     contentCreated: blob.contentCreated,

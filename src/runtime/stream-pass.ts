@@ -46,10 +46,15 @@ export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPas
   if (resume.gap) {
     ctx.ledger.recordGap(ctx.stream, resume.gap.from, resume.gap.to);
     ctx.stats.gaps.push({ ...ctx.stream, ...resume.gap });
-    ctx.logger.error(
-      { tenant: ctx.stream.tenantId, contentType: ctx.stream.contentType, from: new Date(resume.gap.from).toISOString(), to: new Date(resume.gap.to).toISOString() },
-      `retention gap: data between ${new Date(resume.gap.from).toISOString()} and ${new Date(resume.gap.to).toISOString()} is lost — the connector was down longer than the API's 7-day retention`,
-    );
+    const from = new Date(resume.gap.from).toISOString();
+    const to = new Date(resume.gap.to).toISOString();
+    ctx.alerts.raise({
+      kind: 'retention_gap',
+      tenantId: ctx.stream.tenantId,
+      contentType: ctx.stream.contentType,
+      message: `retention gap: data between ${from} and ${to} is lost — the connector was down longer than the API's 7-day retention`,
+      details: { from, to },
+    });
   }
   const windows = planWindows(resume.from, now);
   const progress: PassProgress = { windowsDone: 0, windowsTotal: windows.length, blobsListed: 0, blobsDone: 0 };

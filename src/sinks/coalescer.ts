@@ -25,7 +25,7 @@ export function createWriteCoalescer(
   options: { maxDocuments?: number } = {},
 ): WriteCoalescer {
   const maxDocuments = options.maxDocuments ?? 5000;
-  let queue: Pending[] = [];
+  const queue: Pending[] = [];
   let flushing: Promise<void> | undefined;
 
   async function flushLoop(): Promise<void> {

@@ -81,7 +81,7 @@ export function createApiTransport(deps: TransportDeps): ApiTransport {
   const giveUp = (call: ApiCall, attempts: number, last: string, status?: number, code?: string) =>
     new ManagementApiError(
       'transient',
-      `${call.operation}${call.contentType ? ` of ${call.contentType}` : ''} for tenant ${tenantId} still failed after ${attempts} attempts (${last}) — the service is unavailable or throttling; it will be tried again later`,
+      `${call.operation}${call.contentType ? ` of ${call.contentType}` : ''} for tenant ${tenantId} still failed after ${attempts} attempt${attempts === 1 ? '' : 's'} (${last}) — the service is unavailable or throttling; it will be tried again later`,
       { tenantId, operation: call.operation, ...(call.contentType ? { contentType: call.contentType } : {}), ...(status ? { status } : {}), ...(code ? { code } : {}) },
     );
 

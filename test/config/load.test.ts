@@ -262,3 +262,13 @@ test('no file at all: settings can come from variables and -E alone', () => {
   assert.equal(config.tenants[0]?.tenant_id, TENANT);
   assert.deepEqual(config.output, { type: 'console', console: { pretty: true } });
 });
+
+test('a __proto__ key is just an unknown setting, wherever it comes from', () => {
+  const found = problems(MINIMAL + '__proto__: { polluted: true }\n', { overrides: ['constructor.prototype.polluted=true', '__proto__.polluted=true'] });
+  assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype is untouched');
+  assert.deepEqual(found, [
+    'config: __proto__: is not a setting — remove it (settings here: tenants, api, poll, state, output, logging, http, alerts)',
+    'config: constructor: is not a setting — remove it (settings here: tenants, api, poll, state, output, logging, http, alerts)',
+  ]);
+});
+

@@ -168,6 +168,31 @@ describe('listContent', () => {
     }
   });
 
+  test('does not follow a next page whose startTime has aged past the 7-day limit; restarts the window instead', async () => {
+    // The server's clock runs 10 minutes ahead; the first answer tells, and the link it carries repeats a
+    // startTime that is now too old — as after hours of paging.
+    const jumpMs = 10 * 60_000;
+    const script: PagingScript = { entries: [], skewMs: jumpMs };
+    const { server, requests } = await startListingServer(script);
+    script.entries = Array.from({ length: 4 }, (_, i) => listingEntry(server.url, contentId(i), 'Audit.Exchange', Date.now() - 6.5 * DAY_MS));
+    const { client } = createTestClient(server.url);
+    try {
+      const start = Date.now() - 7 * DAY_MS;
+      const blobs = await collect(client.listContent('Audit.Exchange', start, start + DAY_MS));
+      assert.deepEqual(ids(blobs), script.entries.map((entry) => (entry as { contentId: string }).contentId));
+      const followed = requests.filter((req) => queryOf(req).has('nextpage'));
+      assert.ok(followed.length > 0);
+      for (const req of followed) {
+        const linkStart = Date.parse(`${queryOf(req).get('starttime')?.[0]}Z`);
+        assert.ok(linkStart >= Date.now() + jumpMs - 7 * DAY_MS, 'every followed link is still within the server-side 7 days');
+      }
+      assert.equal(requests.filter((req) => !queryOf(req).has('nextpage')).length, 2);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   test('lists nothing for a window entirely past the 7-day limit', async () => {
     const { server, requests } = await startListingServer({ entries: [] });
     const { client } = createTestClient(server.url);

@@ -131,6 +131,36 @@ describe('retries', () => {
     }
   });
 
+  test('a request without an answer in time is sent again', async () => {
+    const { server, requests } = await startFlakyApi([() => undefined]);
+    const { client } = createTestClient(server.url, { requestTimeoutMs: 300 });
+    try {
+      assert.equal((await listOnce(client)).length, 1);
+      assert.equal(requests(), 2);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  test('aborting stops a request that is waiting to be retried', async () => {
+    const controller = new AbortController();
+    const { server, requests } = await startFlakyApi([
+      (res) => {
+        sendJson(res, 500, afError('AF50000', 'An internal error occurred. Retry the request.'));
+        controller.abort();
+      },
+    ]);
+    const { client } = createTestClient(server.url, { retry: { maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    try {
+      await assert.rejects(collect(client.listContent('Audit.Exchange', Date.now() - HOUR_MS, Date.now(), controller.signal)), { name: 'AbortError' });
+      assert.equal(requests(), 1);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   test('an untrusted TLS certificate is reported once, not retried', async () => {
     let served = 0;
     const server = await startHttpsServer((_req, res) => {
