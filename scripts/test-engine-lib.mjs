@@ -134,7 +134,7 @@ async function run(engineDir, port) {
     child.once('close', (code, signal) => resolveExit(code ?? signal));
   });
   const died = exited.then((code) => {
-    throw new Error(`test engine exited (${code}) before it was ready: see ${logPath}`);
+    throw new Error(`test engine exited (${code}) before it was ready: ${startupFailure(logPath)}see ${logPath}`);
   });
   // Whichever of these loses the race must not surface as an unhandled rejection.
   died.catch(() => {});
@@ -158,6 +158,12 @@ async function run(engineDir, port) {
     await stop();
     throw error;
   }
+}
+
+// A failed start ends the log with the main thread's exception, e.g. a port already in use.
+function startupFailure(logPath) {
+  const match = /^Exception in thread "main" (.*)$/m.exec(readFileSync(logPath, 'utf8'));
+  return match ? `${match[1].replace(/;\s*$/, '')}; ` : '';
 }
 
 // The engine prints one line, `listening http://127.0.0.1:PORT`, once its HTTP server is bound.

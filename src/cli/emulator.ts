@@ -19,6 +19,12 @@ export function emulatorCommand(): Command {
     .option('--page-size <n>', 'entries per content listing page', integer, 100)
     .option('--lowercase-next-page', 'lower-case parameter names in NextPageUri, as the service does since 2025', false)
     .option('--start-throttle', 'enforce 15 minutes between subscription starts of a tenant', false)
+    .option(
+      '--register-certificate <pem>',
+      'also accept this certificate (PEM, e.g. made with openssl) for the certificate tenants\' app; repeatable',
+      (path: string, previous: string[]) => [...previous, path],
+      [] as string[],
+    )
     .addOption(new Option('--window-error <code>', 'error code for a bad time window').choices(['AF20055', 'AF20030']).default('AF20055'))
     .action(async (options) => {
       const emulator = await runEmulatorCommand(options);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { collectorCommands } from './collect.js';
+import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { reportFatal } from './fatal.js';
 import { subscriptionsCommand } from './subscriptions.js';
@@ -8,5 +9,7 @@ const program = new Command('o365-elk')
   .description('Microsoft 365 audit logs from the Office 365 Management Activity API into Elasticsearch and OpenSearch')
   .showHelpAfterError();
 for (const command of [...collectorCommands(), subscriptionsCommand(), emulatorCommand()]) program.addCommand(command);
+// With no command at all, a newcomer gets the demo rather than a usage error.
+program.addCommand(demoCommand(), { isDefault: true });
 
 program.parseAsync(process.argv).catch(reportFatal);

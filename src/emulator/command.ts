@@ -1,6 +1,6 @@
 // `o365-elk emulator`: starts the emulated Microsoft cloud and writes what a client needs to use it
 // (the CA to trust, credentials, and a ready connector configuration) into one directory.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { writePrivateFile } from '../util/private-file.js';
@@ -26,11 +26,14 @@ export interface EmulatorCommandOptions {
   lowercaseNextPage: boolean;
   startThrottle: boolean;
   windowError: ApiBehaviour['windowErrorCode'];
+  /** PEM files of certificates the certificate-auth tenants' app also accepts. */
+  registerCertificate?: string[];
 }
 
 export async function runEmulatorCommand(options: EmulatorCommandOptions): Promise<RunningEmulator> {
   const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
+  const extraCertificates = (options.registerCertificate ?? []).map(readCertificateFile);
   const emulator = await startEmulator({
     seed: options.seed,
     events: options.events,
@@ -50,9 +53,24 @@ export async function runEmulatorCommand(options: EmulatorCommandOptions): Promi
     port: options.port,
     liveEventsPerMinute: options.liveRate,
     clockSpeed: options.clockSpeed,
+    extraCertificates,
   });
   writeClientFiles(dir, emulator);
   return emulator;
+}
+
+function readCertificateFile(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new Error(`--register-certificate ${path}: cannot read the file (${reason}); give the path of a PEM certificate`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new Error(`--register-certificate ${path}: no PEM certificate in the file; give the -out file of \`openssl req -x509\`, not the key`);
+  }
+  return pem;
 }
 
 /** Writes ca.pem, each tenant's credentials (mode 0600) and connector.yml, all relative to `dir`. */

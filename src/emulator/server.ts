@@ -33,6 +33,8 @@ export interface EmulatorOptions {
   /** How much faster than real time the virtual clock runs. */
   clockSpeed: number;
   meanBlobRecords?: number;
+  /** Certificates (PEM) the certificate-auth apps accept besides the ones the emulator generates. */
+  extraCertificates?: readonly string[];
 }
 
 export const DEFAULT_BEHAVIOUR: ApiBehaviour = {
@@ -54,7 +56,11 @@ export interface RunningEmulator {
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const { tenants, credentials } = await createDirectory({ seed: options.seed, tenants: options.tenants });
+  const { tenants, credentials } = await createDirectory({
+    seed: options.seed,
+    tenants: options.tenants,
+    extraCertificates: options.extraCertificates ?? [],
+  });
   const clock = createClock({ skewSeconds: options.faults.clockSkewSeconds, speed: options.clockSpeed });
   // The catalog's timeline is anchored on real time so that ground truth does not depend on skew.
   const catalog = createCatalog({

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import type { Logger } from '../util/logger.js';
 import { classifyResponse, parseAfError, type ResponseClass } from './af-errors.js';
+import { AuthError } from './auth/auth-error.js';
 import type { TokenProvider } from './auth/token-provider.js';
 import { backoffDelay, parseRetryAfter } from './backoff.js';
 import type { RequestBudget } from './budget.js';
@@ -99,7 +100,15 @@ export function createApiTransport(deps: TransportDeps): ApiTransport {
     let tokenRefreshed = false;
     for (let attempt = 1; ; attempt++) {
       await deps.budget.acquire(call.signal);
-      const token = await deps.tokens.getToken(deps.apiUrl, { forceRefresh: refreshToken });
+      let token: string;
+      try {
+        token = await deps.tokens.getToken(deps.apiUrl, { forceRefresh: refreshToken });
+      } catch (error) {
+        // Entra ID down or throttling passes; a wrong credential does not.
+        if (!(error instanceof AuthError) || !error.transient || attempt >= maxAttempts) throw error;
+        await pause(attempt, call.signal);
+        continue;
+      }
       refreshToken = false;
 
       let response: Dispatcher.ResponseData;

@@ -1,7 +1,7 @@
 // What the client's operations (listing, blobs, subscriptions) share for one tenant.
 import type { Logger } from '../util/logger.js';
 import type { ApiCall, ApiFailure, ApiTransport } from './api-transport.js';
-import { errorForResponse, ForbiddenContentTypeError, type ManagementApiError } from './errors.js';
+import { errorForResponse, ForbiddenContentTypeError, ManagementApiError } from './errors.js';
 import type { RetryPolicy } from './options.js';
 import type { ServerClock } from './server-clock.js';
 
@@ -47,6 +47,13 @@ export function createClientContext(fields: Omit<ClientContext, 'feedUrl' | 'war
       // Refusals scoped to one content type stop that stream only; without one, the whole tenant.
       if (failure.class === 'forbidden' && call.contentType) {
         return new ForbiddenContentTypeError({ ...context, contentType: call.contentType });
+      }
+      if (failure.class === 'resubscribe') {
+        return new ManagementApiError(
+          'subscription',
+          `the ${call.contentType ?? ''} subscription of tenant ${fields.tenantId} is missing or disabled (${failure.code}) — listing starts it again; the blob will be fetched after that`,
+          { ...context, ...(call.contentType ? { contentType: call.contentType } : {}) },
+        );
       }
       return errorForResponse({ ...context, ...(call.contentType ? { contentType: call.contentType } : {}) });
     },

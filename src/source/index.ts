@@ -15,11 +15,13 @@
  *     ~1 MB of body), streamed; a broken transfer is fetched again without repeating records.
  *   - clockSkewMs() → server clock minus local clock, from the last Date header.
  *   Every call of a tenant draws from one request budget (requestsPerMinute, default 2000) and waits for
- *   a slot; throttling (AF429 at 403 or 429), AF50000/5/6, 5xx, 408, timeouts, resets and cut-off
- *   bodies are retried with jittered exponential backoff honouring Retry-After (options.retry).
+ *   a slot; throttling (AF429 at 403 or 429), AF50000/5/6, 5xx, 408, timeouts, resets, cut-off bodies
+ *   and a login outage (AuthError.transient) are retried with jittered exponential backoff honouring
+ *   Retry-After (options.retry); a 401 gets one fresh token. `configPath` (e.g. `tenants[0]`) is named
+ *   in error messages.
  *
  * Errors (each message is one line naming the fix; no secrets):
- *   AuthError { kind, aadsts? }            token acquisition failed (wrong/expired secret, certificate, …)
+ *   AuthError { kind, aadsts?, transient }   token acquisition failed (wrong/expired secret, certificate, …)
  *   ManagementApiError { kind, tenantId, operation, contentType?, status?, code? }
  *     kind 'fatal' | 'tls'                 stop the tenant until the configuration is fixed
  *     kind 'transient' | 'subscription' | 'window'   try the same work again later

@@ -82,7 +82,8 @@ function copy(value: unknown, depth: number, problems: Problems, ancestors: Set<
     case 'string':
       return safeString(value, problems);
     case 'number':
-      return Number.isFinite(value) ? value : null;
+      // JSON writes -0 as 0; normalising here keeps the copy equal to what the index will hold.
+      return Number.isFinite(value) ? (value === 0 ? 0 : value) : null;
     case 'boolean':
       return value;
     case 'bigint':

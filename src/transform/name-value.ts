@@ -20,7 +20,8 @@ const MAP_VALUE_DEPTH = 2;
 
 type Entry = (item: Record<string, unknown>, problems: Problems) => unknown;
 
-const valueEntry: Entry = (item, problems) => embeddedJson(item.Value, MAP_VALUE_DEPTH, problems);
+// A pair without a Value still records that the name was there.
+const valueEntry: Entry = (item, problems) => (item.Value === undefined ? null : embeddedJson(item.Value, MAP_VALUE_DEPTH, problems));
 
 const modifiedEntry: Entry = (item, problems) => {
   const change: Record<string, unknown> = {};

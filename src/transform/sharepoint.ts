@@ -10,15 +10,15 @@ const USER_TARGET_TYPES = new Set(['Member', 'Guest', 'Partner']);
 
 export function mapSharePoint({ doc, audit, operation, recordType }: Mapping): void {
   const op = operation ?? '';
-  if (recordType === RecordType.SharePointSharingOperation || SHARING.test(op)) {
+  if (/^Set|Settings?(Changed|Updated)$|Policy(Changed|Updated)$/.test(op)) {
+    classify(doc, ['configuration'], ['change']);
+  } else if (recordType === RecordType.SharePointSharingOperation || SHARING.test(op)) {
     // Sharing changes who may open a file; only using a link opens it.
     classify(doc, ['file'], [/Used$/.test(op) ? 'access' : 'change']);
   } else if (/^(File|Folder)/.test(op)) {
     classify(doc, ['file'], [fileEventType(op)]);
   } else if (/Viewed$|Accessed$|Performed$/.test(op)) {
     classify(doc, ['web'], ['access']);
-  } else if (/^Set|Setting(s)?(Changed|Updated)$|Policy(Changed|Updated)$/.test(op)) {
-    classify(doc, ['configuration'], ['change']);
   }
   putFile(doc, audit);
   putSharingTarget(doc, audit);

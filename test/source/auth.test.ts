@@ -261,6 +261,29 @@ describe('authentication failures', () => {
     });
   }
 
+  test('Entra ID unavailable is a transient failure, also while MSAL replays it from its throttling cache', async () => {
+    const { server, requests } = await startTokenEndpoint(() => ({
+      status: 503,
+      body: { error: 'temporarily_unavailable', error_description: 'AADSTS90033: A transient error has occurred. Please try again.', error_codes: [90033] },
+    }));
+    const tokens = provider(server);
+    try {
+      for (let i = 0; i < 2; i++) {
+        await assert.rejects(tokens.getToken(API), (error: unknown) => {
+          assert.ok(error instanceof AuthError);
+          assert.equal(error.kind, 'throttled');
+          assert.ok(error.transient);
+          assert.match(error.message, /unavailable or throttling .* tried again after a pause$/);
+          return true;
+        });
+      }
+      assert.equal(requests.length, 1);
+    } finally {
+      await tokens.close();
+      await server.close();
+    }
+  });
+
   test('an unreachable login host is a network error naming the host', async () => {
     const closed = await startHttpsServer(() => undefined);
     await closed.close();

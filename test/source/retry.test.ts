@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { describe, test } from 'node:test';
+import { AuthError } from '../../src/source/auth/auth-error.js';
 import { ManagementApiError } from '../../src/source/errors.js';
 import { afError, collect, contentId, createTestClient, listingEntry, TOKEN } from './support/fake-api.js';
 import { sendJson, startHttpServer, startHttpsServer, type TestServer } from './support/servers.js';
@@ -108,6 +109,29 @@ describe('retries', () => {
       assert.equal((await listOnce(client)).length, 1);
       assert.equal(requests(), 2);
       assert.deepEqual(tokens.calls.map((call) => call.forceRefresh), [false, true]);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  test('waits out a login outage but stops at once on a wrong credential', async () => {
+    const { server, requests } = await startFlakyApi([]);
+    const { client, tokens } = createTestClient(server.url);
+    const realGetToken = tokens.getToken.bind(tokens);
+    let failures = 2;
+    tokens.getToken = async (resourceUrl, options) => {
+      if (failures-- > 0) throw new AuthError('network', 'authentication failed for tenant x: cannot reach https://login.invalid (ECONNRESET)');
+      return realGetToken(resourceUrl, options);
+    };
+    try {
+      assert.equal((await listOnce(client)).length, 1);
+      assert.equal(requests(), 1);
+      tokens.getToken = async () => {
+        throw new AuthError('wrong-secret', 'authentication failed for tenant x: the client secret is wrong (AADSTS7000215)', 7000215);
+      };
+      await assert.rejects(listOnce(client), (error: unknown) => error instanceof AuthError && error.kind === 'wrong-secret');
+      assert.equal(requests(), 1);
     } finally {
       await client.close();
       await server.close();

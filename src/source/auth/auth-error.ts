@@ -73,12 +73,13 @@ export function classifyAuthFailure(error: unknown, context: AuthContext): AuthE
       `${prefix}: cannot reach ${context.loginUrl} (${error.failure.reason}) — check login_url and that this host can connect to it`,
     );
   }
+  if (error instanceof ServerError && isUnavailable(error)) {
+    const status = error.status === undefined ? '' : ` (HTTP ${error.status})`;
+    return new AuthError('throttled', `${prefix}: Entra ID is unavailable or throttling token requests${status} — nothing to change; it is tried again after a pause`);
+  }
   const aadsts = aadstsNumber(error);
   const known = aadsts === undefined ? undefined : explainAadsts(aadsts, context, auth);
   if (known) return new AuthError(known.kind, `${prefix}: ${known.problem} (AADSTS${aadsts}) — ${known.fix}`, aadsts);
-  if (error instanceof ServerError && (error.status === 429 || error.errorCode === 'temporarily_unavailable')) {
-    return new AuthError('throttled', `${prefix}: Entra ID is throttling token requests — wait a few minutes`, aadsts);
-  }
   if (error instanceof ServerError) {
     const detail = firstSentence(error.errorMessage);
     const code = aadsts === undefined ? error.errorCode : `AADSTS${aadsts}`;
@@ -169,6 +170,15 @@ function explainAadsts(code: number, context: AuthContext, auth: string): Explan
     default:
       return undefined;
   }
+}
+
+/**
+ * Entra ID answered 429 or 5xx — or MSAL replays such an answer from its throttling cache, which it
+ * does as a ServerError without status whose code is the bare AADSTS numbers.
+ */
+function isUnavailable(error: ServerError): boolean {
+  if (error.status !== undefined) return error.status === 429 || error.status >= 500;
+  return error.errorCode === 'temporarily_unavailable' || /^[\d ]*$/.test(error.errorCode);
 }
 
 function aadstsNumber(error: unknown): number | undefined {

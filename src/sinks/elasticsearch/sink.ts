@@ -1,0 +1,168 @@
+// The Elasticsearch/OpenSearch output. open() finds out which engine answers and installs the index
+// templates; writes arriving while a flush is under way are merged into the next one, cut into `_bulk`
+// requests of at most bulk_max_size documents and bulk_max_bytes bytes, and sent `worker` at a time.
+// A write settles once each of its documents is stored, already present, or refused and dead-lettered.
+import type { ElasticsearchOutputConfig } from '../../config/index.js';
+import type { Logger } from '../../util/logger.js';
+import { createWriteCoalescer, type FlushResult } from '../coalescer.js';
+import { createDeadLetterFile, type DeadLetterEntry, type DeadLetterWriter } from '../dead-letter.js';
+import type { OutputDocument, Sink } from '../types.js';
+import { authorizationHeader } from './auth.js';
+import { chunkItems, encodeItem } from './bulk.js';
+import { sendUntilSettled, type BackoffPolicy, type RefusedItem } from './bulk-sender.js';
+import { createEngineConnection, EngineUnreachableError, engineErrorText, type EngineConnection } from './connection.js';
+import { describeEngine, detectEngine, type Engine } from './engine.js';
+import { parseIndexTarget, type IndexTarget } from './index-target.js';
+import { installTemplates } from './templates.js';
+import { readTlsOptions } from './tls.js';
+
+export const DEFAULT_BULK_MAX_BYTES = 10 * 1024 * 1024;
+/** Filebeat's default: a large bulk request on a busy cluster can take a while. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 90_000;
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseDelayMs: 1000, maxDelayMs: 30_000 };
+
+export interface ElasticsearchSinkOptions {
+  logger: Logger;
+  /** The dead-letter file when output.elasticsearch.dead_letter_path is unset: `<state dir>/dead-letter.ndjson`. */
+  defaultDeadLetterPath?: string;
+  /** Takes refused documents instead of the dead-letter file (replay-dead-letter collects them itself). */
+  deadLetter?: DeadLetterWriter;
+  requestTimeoutMs?: number;
+  backoff?: Partial<BackoffPolicy>;
+}
+
+export interface ElasticsearchSink extends Sink {
+  /** The engine found by open(). */
+  readonly engine: Engine | undefined;
+}
+
+interface Opened {
+  connection: EngineConnection;
+  target: IndexTarget;
+}
+
+export function createElasticsearchSink(config: ElasticsearchOutputConfig, options: ElasticsearchSinkOptions): ElasticsearchSink {
+  const { logger } = options;
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const deadLetterPath = config.dead_letter_path ?? options.defaultDeadLetterPath;
+  const deadLetter = options.deadLetter ?? createDeadLetterFile(requirePath(deadLetterPath));
+  const closing = new AbortController();
+  let opened: Opened | undefined;
+  let engine: Engine | undefined;
+
+  async function flush(documents: OutputDocument[]): Promise<FlushResult> {
+    if (opened === undefined) throw new Error('the elasticsearch output was written to before open() or after close()');
+    const { connection, target } = opened;
+    const items = documents.map((document) => encodeItem(document, target.indexFor(document.timestamp)));
+    const chunks = chunkItems(items, config.bulk_max_size, config.bulk_max_bytes ?? DEFAULT_BULK_MAX_BYTES);
+    const context = { connection, backoff, logger, signal: closing.signal };
+    const results = await mapConcurrently(chunks, config.worker, (chunk) => sendUntilSettled(chunk, context));
+    const refused = results.flatMap((result) => result.refused);
+    await deadLetterRefused(refused);
+    return {
+      duplicates: results.flatMap((result) => result.duplicates.map((item) => item.document)),
+      rejected: refused.map(({ item, reason }) => ({ document: item.document, reason })),
+    };
+  }
+
+  async function deadLetterRefused(refused: RefusedItem[]): Promise<void> {
+    if (refused.length === 0) return;
+    const now = new Date().toISOString();
+    const entries: DeadLetterEntry[] = refused.map(({ item, status, reason }) => ({
+      '@timestamp': now,
+      reason,
+      status,
+      index: item.index,
+      id: item.document.id,
+      document: item.document.source,
+    }));
+    await deadLetter.append(entries);
+    for (const { item, status, reason } of refused) {
+      logger.error({ id: item.document.id, index: item.index, status, reason, deadLetterPath }, 'document refused by the engine; kept in the dead-letter file — fix the cause, then run o365-elk replay-dead-letter');
+    }
+  }
+
+  const coalescer = createWriteCoalescer(flush, { maxDocuments: config.bulk_max_size * config.worker });
+
+  return {
+    name: 'elasticsearch',
+    get engine() {
+      return engine;
+    },
+    async open() {
+      const target = parseIndexTarget(config.index);
+      const connection = createEngineConnection({
+        hosts: config.hosts,
+        authorization: authorizationHeader(config),
+        tls: readTlsOptions(config.ssl, 'output.elasticsearch.ssl'),
+        connections: config.worker,
+        requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        compressionLevel: config.compression_level ?? 0,
+      });
+      try {
+        engine = await detect(connection);
+        await installTemplates(connection, engine, target, logger);
+      } catch (error) {
+        await connection.close();
+        if (error instanceof EngineUnreachableError) throw new Error(unreachableMessage(error), { cause: error });
+        throw error;
+      }
+      opened = { connection, target };
+      const kind = target.dataStream ? 'data stream' : 'index';
+      logger.info({ hosts: connection.hosts, index: config.index }, `elasticsearch output: ${describeEngine(engine)}, writing to ${kind} ${config.index}`);
+    },
+    write(documents) {
+      if (closing.signal.aborted) return Promise.reject(new Error('the elasticsearch output is closed'));
+      return coalescer.write(documents);
+    },
+    async close() {
+      // Requests in flight finish; retries still waiting give up, so close() is not held up by an engine that is down.
+      closing.abort();
+      await coalescer.drain();
+      await opened?.connection.close();
+      opened = undefined;
+    },
+  };
+}
+
+function requirePath(path: string | undefined): string {
+  if (path === undefined) throw new Error('the elasticsearch output needs a dead-letter file: pass defaultDeadLetterPath');
+  return path;
+}
+
+async function detect(connection: EngineConnection): Promise<Engine> {
+  const { status, body, host } = await connection.request({ method: 'GET', path: '/' });
+  if (status === 401) {
+    throw new Error(`${host} refused the credentials (401) — check output.elasticsearch.username and password, api_key or bearer_token`);
+  }
+  if (status === 403) {
+    throw new Error(`${host} does not let these credentials read the engine's version (403) — grant them the monitor cluster privilege`);
+  }
+  if (status !== 200) {
+    throw new Error(`${host} answered GET / with ${status} (${engineErrorText(body) ?? 'no reason given'}) — check output.elasticsearch.hosts and the engine's health`);
+  }
+  return detectEngine(body, host);
+}
+
+function unreachableMessage(error: EngineUnreachableError): string {
+  const tls = error.failures.find(({ failure }) => failure.kind === 'tls');
+  if (tls !== undefined) {
+    return `TLS with ${tls.host} failed (${tls.failure.reason}) — trust the engine's CA with output.elasticsearch.ssl.certificate_authorities, or check that the host name matches its certificate`;
+  }
+  const hosts = error.failures.map(({ host, failure }) => `${host} (${failure.reason})`).join(', ');
+  return `cannot reach the search engine at ${hosts} — check output.elasticsearch.hosts and that the engine is running`;
+}
+
+/** Runs `task` over `items`, at most `limit` at a time, keeping the order of the results. */
+async function mapConcurrently<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
