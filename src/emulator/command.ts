@@ -65,7 +65,9 @@ function readCertificateFile(path: string): string {
     pem = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new Error(`--register-certificate ${path}: cannot read the file (${reason}); give the path of a PEM certificate`);
+    throw new Error(`--register-certificate ${path}: cannot read the file (${reason}); give the path of a PEM certificate`, {
+      cause: error,
+    });
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new Error(`--register-certificate ${path}: no PEM certificate in the file; give the -out file of \`openssl req -x509\`, not the key`);

@@ -1,5 +1,5 @@
-// Routes under /_emulator/ for tests and demos: the ground truth of what was published, and the
-// virtual clock. They are not part of Microsoft's surface.
+// Routes under /_emulator/ for tests, demos and benchmarks: the ground truth of what was published, the
+// virtual clock, and counts of the requests served. They are not part of Microsoft's surface.
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { groundTruth } from './catalog/index.js';
@@ -8,8 +8,13 @@ import type { Catalog, Clock, RouteHandler } from './types.js';
 
 export function createControlRoutes(options: { catalog: Catalog; clock: Clock }): RouteHandler {
   const { catalog, clock } = options;
+  const requests = createRequestCounter();
   return async (req, res, url) => {
-    if (!url.pathname.startsWith('/_emulator/')) return false;
+    if (!url.pathname.startsWith('/_emulator/')) {
+      // The server offers every request to the control routes first, so this sees them all.
+      requests.observe(res, url);
+      return false;
+    }
     const route = `${req.method} ${url.pathname}`;
     switch (route) {
       case 'GET /_emulator/records': {
@@ -17,6 +22,9 @@ export function createControlRoutes(options: { catalog: Catalog; clock: Clock })
         await streamRecords(res, groundTruth(catalog, clock.now(), lost ? 'lost' : 'obtainable'));
         return true;
       }
+      case 'GET /_emulator/stats':
+        sendJson(res, 200, { requests: requests.counts() });
+        return true;
       case 'GET /_emulator/clock':
         sendJson(res, 200, { now: new Date(clock.now()).toISOString() });
         return true;
@@ -35,6 +43,42 @@ export function createControlRoutes(options: { catalog: Catalog; clock: Clock })
         return true;
     }
   };
+}
+
+interface RequestCount {
+  tenant: string;
+  operation: string;
+  status: number;
+  count: number;
+}
+
+/** Requests answered, by tenant, operation (the API path after `feed/`, `token` or `graph`) and status. */
+function createRequestCounter(): { observe(res: ServerResponse, url: URL): void; counts(): RequestCount[] } {
+  const counts = new Map<string, RequestCount>();
+  return {
+    observe(res, url) {
+      const { tenant, operation } = classifyRequest(url.pathname);
+      // 'close', not 'finish': a body the truncation fault cuts off never finishes, yet it was a request.
+      res.once('close', () => {
+        const key = `${tenant} ${operation} ${res.statusCode}`;
+        const entry = counts.get(key) ?? { tenant, operation, status: res.statusCode, count: 0 };
+        entry.count += 1;
+        counts.set(key, entry);
+      });
+    },
+    counts: () => [...counts.values()],
+  };
+}
+
+function classifyRequest(pathname: string): { tenant: string; operation: string } {
+  const api = /^\/api\/v1\.0\/([^/]+)\/activity\/feed\/(.+)$/i.exec(pathname);
+  if (api) {
+    const [, tenant = '', operation = ''] = api;
+    return { tenant: tenant.toLowerCase(), operation: /^audit\//i.test(operation) ? 'audit/{contentId}' : operation.toLowerCase() };
+  }
+  if (/\/oauth2\//i.test(pathname)) return { tenant: (pathname.split('/')[1] ?? '').toLowerCase(), operation: 'token' };
+  if (/^\/v1\.0\//i.test(pathname)) return { tenant: '', operation: 'graph' };
+  return { tenant: '', operation: 'other' };
 }
 
 async function streamRecords(res: ServerResponse, records: Iterable<unknown>): Promise<void> {

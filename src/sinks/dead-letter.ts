@@ -1,7 +1,7 @@
 // Documents an output refused for good (a mapping conflict, a malformed value) are kept in an NDJSON
 // file instead of being dropped, so `o365-elk replay-dead-letter` can send them again once the cause is
 // fixed. The file holds audit data, so only its owner may read it.
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** One line of the dead-letter file. */
@@ -84,16 +84,10 @@ function parseDeadLetterLine(text: string): DeadLetterLine {
 
 /**
  * Replaces the file's first `readSize` bytes with `lines`, keeping anything appended since, by writing
- * a new file beside it and renaming it over the old one, so a crash leaves either file whole. An
- * empty result removes the file.
+ * a new file beside it and renaming it over the old one, so a crash leaves either file whole.
  */
 export async function rewriteDeadLetterFile(path: string, lines: string[], readSize: number): Promise<void> {
-  const current = await readFile(path);
-  const appended = current.subarray(readSize);
-  if (lines.length === 0 && appended.length === 0) {
-    await rm(path, { force: true });
-    return;
-  }
+  const appended = (await readFile(path)).subarray(readSize);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const handle = await open(temporary, 'w', 0o600);
   try {

@@ -49,7 +49,13 @@ export function mapDirectoryAudit({ doc, audit, operation }: Mapping): void {
     putUpn(doc, 'user.target', target.upn ?? text(audit.ObjectId));
   }
   put(doc, 'group.id', target.groupObjectId);
-  put(doc, 'group.name', firstText(field(asRecord(field(asRecord(audit.ModifiedProperties), 'Group_DisplayName')), 'NewValue')));
+  put(doc, 'group.name', newValueOf(audit, 'Group_DisplayName'));
+}
+
+/** The NewValue of a changed property (`ModifiedProperties` is already a map of Name → {NewValue, OldValue}). */
+function newValueOf(audit: Record<string, unknown>, property: string): string | undefined {
+  const change = asRecord(field(asRecord(audit.ModifiedProperties), property));
+  return firstText(field(change, 'NewValue'));
 }
 
 type Classification = [categories: string[], types: string[]];

@@ -85,6 +85,8 @@ function mapRecord(record: unknown, context: TransformContext, settings: Setting
   const timestamp = recordTime(fields.CreationTime, context, problems);
 
   const doc = baseDocument(timestamp);
+  // Something that is not even a record is an ingestion problem, not an event.
+  if (audit === undefined) put(doc, 'event.kind', 'pipeline_error');
   put(doc, 'event.id', recordId);
   const mapping = { doc, audit: fields, operation: text(fields.Operation), recordType: wholeNumber(fields.RecordType), problems };
   mapCommon(mapping);
@@ -201,6 +203,7 @@ function unmappableDocument(record: unknown, context: TransformContext, error: u
   const timestamp = isUsableTime(context.fallbackTimestamp) ? context.fallbackTimestamp : Date.now();
   const reason = error instanceof Error ? excerpt(error.message) : 'a non-Error value was thrown';
   const source = baseDocument(timestamp);
+  put(source, 'event.kind', 'pipeline_error');
   put(source, 'tags', ['o365_audit_transform_failed']);
   put(source, 'error.message', `the record could not be mapped: ${reason}`);
   put(source, 'event.original', original);

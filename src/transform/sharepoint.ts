@@ -1,6 +1,7 @@
 // SharePoint and OneDrive: file and folder operations, sharing, lists and site activity.
 import { fileEventType } from './activity.js';
 import { append, classify, put, text, type Doc } from './fields.js';
+import { extensionOf } from './file-name.js';
 import { putUpn } from './identity.js';
 import type { Mapping } from './mapping.js';
 import { RecordType } from './record-types.js';
@@ -39,12 +40,6 @@ function directoryOf(relativeUrl: string | undefined, name: string): string | un
   if (relativeUrl === undefined) return undefined;
   if (relativeUrl === name) return undefined;
   return relativeUrl.endsWith(`/${name}`) ? relativeUrl.slice(0, -(name.length + 1)) : relativeUrl;
-}
-
-/** `report.docx` → `docx`; nothing for names without one. */
-export function extensionOf(name: string): string | undefined {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 && dot < name.length - 1 ? name.slice(dot + 1) : undefined;
 }
 
 function putSharingTarget(doc: Doc, audit: Record<string, unknown>): void {

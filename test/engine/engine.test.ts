@@ -56,6 +56,8 @@ async function countDocuments(index: string): Promise<number> {
 describe('test engine', { skip: engineUrl ? false : 'O365_ELK_TEST_ENGINE_URL is not set (start one with npm run test-engine -- --dir DIR)' }, () => {
   after(async () => {
     await call('DELETE', `/_data_stream/${dataStream}`);
+    // Without the template's effect (a failing run), the same name is a plain index.
+    await call('DELETE', `/${dataStream}?ignore_unavailable=true`);
     await call('DELETE', `/_index_template/${templateName}`);
     await call('DELETE', `/${dedupIndex},${typedIndex},${conflictIndex}?ignore_unavailable=true`);
   });

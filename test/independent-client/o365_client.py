@@ -159,7 +159,7 @@ class Feed:
             self.pages += 1
             yield from entries
             # The next page's address is a response header; it is used as given, never rebuilt.
-            url = None
+            url = headers.get("NextPageUri")
 
     def fetch(self, content_uri):
         separator = "&" if "?" in content_uri else "?"

@@ -14,7 +14,6 @@ import { CONTENT_TYPES, type ContentBlob, type ContentType } from '../../src/sou
 import { captureLogger } from './support/servers.js';
 
 const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 async function emulatorWith(faults: Partial<Faults>, options: { pageSize: number; events: number }): Promise<RunningEmulator> {
   const { pageSize, events } = options;
@@ -56,27 +55,30 @@ function clientFor(emulator: RunningEmulator, tenantIndex: number, credential?: 
   return { client, logLines: capture.lines };
 }
 
-/** Two 24-hour windows that cover the emulator's two days of backlog. */
-function windows(): Array<[number, number]> {
-  const first = Math.floor((Date.now() - 47 * HOUR_MS) / 1000) * 1000;
+type Windows = Array<[number, number]>;
+
+/**
+ * Two listing windows (each under 24 h) that cover the emulator's two days of backlog, which ends at its
+ * start: `anchor` is a whole second taken just before starting it.
+ */
+function windowsFrom(anchor: number): Windows {
   return [
-    [first, first + DAY_MS],
-    [first + DAY_MS, first + 2 * DAY_MS],
+    [anchor - 47 * HOUR_MS, anchor - 23 * HOUR_MS],
+    [anchor - 23 * HOUR_MS, anchor + HOUR_MS],
   ];
 }
 
-async function listAll(client: ManagementApiClient, contentType: ContentType): Promise<ContentBlob[]> {
+async function listAll(client: ManagementApiClient, contentType: ContentType, windows: Windows): Promise<ContentBlob[]> {
   const blobs: ContentBlob[] = [];
-  for (const [start, end] of windows()) {
+  for (const [start, end] of windows) {
     for await (const page of client.listContent(contentType, start, end)) blobs.push(...page);
   }
   return blobs;
 }
 
-function truthIds(emulator: RunningEmulator, tenantIndex: number, contentType: ContentType): string[] {
-  const [[start], [, end]] = windows() as [[number, number], [number, number]];
+function truthIds(emulator: RunningEmulator, tenantIndex: number, contentType: ContentType, windows: Windows): string[] {
   const tenantId = emulator.credentials[tenantIndex]?.tenantId ?? '';
-  return emulator.catalog.listBlobs(tenantId, contentType, start, end, emulator.clock.now()).map((blob) => blob.contentId);
+  return windows.flatMap(([start, end]) => emulator.catalog.listBlobs(tenantId, contentType, start, end, emulator.clock.now()).map((blob) => blob.contentId));
 }
 
 async function recordIds(client: ManagementApiClient, blob: ContentBlob): Promise<unknown[]> {
@@ -93,7 +95,9 @@ function servedIds(emulator: RunningEmulator, tenantIndex: number, contentId: st
 
 describe('against the emulator over HTTPS', () => {
   let emulator: RunningEmulator;
+  let windows: Windows;
   before(async () => {
+    windows = windowsFrom(Math.floor(Date.now() / 1000) * 1000);
     emulator = await emulatorWith({}, { pageSize: 2, events: 600 });
   });
   after(async () => {
@@ -111,9 +115,9 @@ describe('against the emulator over HTTPS', () => {
         const subscriptions = await ensureSubscriptions(client, CONTENT_TYPES);
         assert.deepEqual(subscriptions.enabled, [...CONTENT_TYPES]);
         for (const contentType of ['Audit.Exchange', 'Audit.AzureActiveDirectory'] as const) {
-          const blobs = await listAll(client, contentType);
+          const blobs = await listAll(client, contentType, windows);
           assert.ok(blobs.length > 3, `${contentType} has blobs to page through`);
-          assert.deepEqual(blobs.map((blob) => blob.contentId).sort(), truthIds(emulator, tenantIndex, contentType).sort());
+          assert.deepEqual(blobs.map((blob) => blob.contentId).sort(), truthIds(emulator, tenantIndex, contentType, windows).sort());
           for (const blob of blobs.slice(0, 4)) {
             assert.deepEqual(await recordIds(client, blob), servedIds(emulator, tenantIndex, blob.contentId));
           }
@@ -154,7 +158,9 @@ describe('against the emulator over HTTPS', () => {
 
 describe('against a hostile emulator', () => {
   let emulator: RunningEmulator;
+  let windows: Windows;
   before(async () => {
+    windows = windowsFrom(Math.floor(Date.now() / 1000) * 1000);
     emulator = await emulatorWith(
       {
         errorRate: 0.1,
@@ -179,8 +185,8 @@ describe('against a hostile emulator', () => {
   test('still lists each blob once and delivers every served record exactly once; lost blobs are reported', async () => {
     const { client, logLines } = clientFor(emulator, 0);
     try {
-      const blobs = await listAll(client, 'Audit.SharePoint');
-      assert.deepEqual(blobs.map((blob) => blob.contentId).sort(), truthIds(emulator, 0, 'Audit.SharePoint').sort());
+      const blobs = await listAll(client, 'Audit.SharePoint', windows);
+      assert.deepEqual(blobs.map((blob) => blob.contentId).sort(), truthIds(emulator, 0, 'Audit.SharePoint', windows).sort());
       let expired = 0;
       for (const blob of blobs) {
         const ref = emulator.catalog.findBlob(client.tenantId, blob.contentId);
@@ -206,14 +212,14 @@ describe('against a hostile emulator', () => {
   test('a content type without permission fails alone', async () => {
     const { client } = clientFor(emulator, 1);
     try {
-      const [start, end] = windows()[1] as [number, number];
+      const [start, end] = windows[1] as [number, number];
       await assert.rejects(
         (async () => {
           for await (const _ of client.listContent('DLP.All', start, end));
         })(),
         ForbiddenContentTypeError,
       );
-      assert.deepEqual((await listAll(client, 'Audit.General')).map((blob) => blob.contentId).sort(), truthIds(emulator, 1, 'Audit.General').sort());
+      assert.deepEqual((await listAll(client, 'Audit.General', windows)).map((blob) => blob.contentId).sort(), truthIds(emulator, 1, 'Audit.General', windows).sort());
     } finally {
       await client.close();
     }

@@ -1,31 +1,16 @@
 // The ECS documents made from real-shaped audit records of every content type (the reference
 // examples, copied into fixtures/ as a blob body .json and as JSON lines .jsonl).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createTransformer } from '../../src/transform/index.js';
-
-const FIXTURES = new URL('./fixtures/', import.meta.url);
-const WORKLOADS = ['aad', 'exchange', 'sharepoint', 'general', 'dlp'] as const;
-type Workload = (typeof WORKLOADS)[number];
-
-function blobRecords(workload: Workload): unknown[] {
-  return JSON.parse(readFileSync(new URL(`${workload}.json`, FIXTURES), 'utf8')) as unknown[];
-}
-
-function lineRecords(workload: Workload): unknown[] {
-  return readFileSync(new URL(`${workload}.jsonl`, FIXTURES), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as unknown);
-}
+import { at, blobRecords, lineRecords, strings, WORKLOADS, type Workload } from './support.js';
 
 const transformer = createTransformer();
 const context = { tenantId: 'b86ab9d4-fcf1-4b11-8a06-7a8f91b47fbd', contentType: 'Audit.General' };
 
 /** The document source of example `index` of a workload. */
-function documentOf(workload: Workload, index: number): Record<string, any> {
-  return transformer.transform(blobRecords(workload)[index], context).source as Record<string, any>;
+function documentOf(workload: Workload, index: number): Record<string, unknown> {
+  return transformer.transform(blobRecords(workload)[index], context).source as Record<string, unknown>;
 }
 
 describe('every example record', () => {
@@ -36,22 +21,22 @@ describe('every example record', () => {
       assert.deepEqual(fromLines, fromBlob);
       for (const [i, document] of fromBlob.entries()) {
         const record = blobRecords(workload)[i] as Record<string, unknown>;
-        const source = document.source as Record<string, any>;
+        const source = document.source as Record<string, unknown>;
         assert.equal(document.id, record.Id);
         assert.equal(document.timestamp, Date.parse(`${record.CreationTime as string}Z`));
         assert.equal(source['@timestamp'], new Date(document.timestamp).toISOString());
-        assert.equal(source.tags, undefined, `unexpected problems: ${JSON.stringify(source.error)}`);
-        assert.equal(source.event.id, record.Id);
-        assert.equal(source.event.action, record.Operation);
-        assert.equal(source.event.provider, record.Workload);
-        assert.equal(source.event.module, 'o365');
-        assert.equal(source.event.dataset, 'o365.audit');
-        assert.ok(Array.isArray(source.event.category) && source.event.category.length > 0);
-        assert.ok(Array.isArray(source.event.type) && source.event.type.length > 0);
-        assert.match(source.event.outcome, /^(success|failure|unknown)$/);
-        assert.equal(source.organization.id, (record.OrganizationId as string).toLowerCase());
-        assert.equal(source.o365.audit.Id, record.Id);
-        assert.equal(source.event.original, undefined);
+        assert.equal(at(source, 'tags'), undefined, `unexpected problems: ${JSON.stringify(at(source, 'error'))}`);
+        assert.equal(at(source, 'event.id'), record.Id);
+        assert.equal(at(source, 'event.action'), record.Operation);
+        assert.equal(at(source, 'event.provider'), record.Workload);
+        assert.equal(at(source, 'event.module'), 'o365');
+        assert.equal(at(source, 'event.dataset'), 'o365.audit');
+        assert.ok(strings(source, 'event.category').length > 0);
+        assert.ok(strings(source, 'event.type').length > 0);
+        assert.match(String(at(source, 'event.outcome')), /^(success|failure|unknown)$/);
+        assert.equal(at(source, 'organization.id'), (record.OrganizationId as string).toLowerCase());
+        assert.equal(at(source, 'o365.audit.Id'), record.Id);
+        assert.equal(at(source, 'event.original'), undefined);
       }
     });
   }
@@ -60,27 +45,27 @@ describe('every example record', () => {
 describe('Azure AD', () => {
   it('a successful sign-in is an authentication start by the UPN, from its client, with its browser', () => {
     const doc = documentOf('aad', 0);
-    assert.equal(doc.event.code, 'AzureActiveDirectoryStsLogon');
-    assert.deepEqual(doc.event.category, ['authentication']);
-    assert.deepEqual(doc.event.type, ['start']);
-    assert.equal(doc.event.outcome, 'success');
-    assert.deepEqual(doc.user, { id: 'asr@testsiem.onmicrosoft.com', email: 'asr@testsiem.onmicrosoft.com', name: 'asr', domain: 'testsiem.onmicrosoft.com' });
-    assert.equal(doc.source.ip, '83.57.233.151');
-    assert.equal(doc.client.ip, '83.57.233.151');
-    assert.deepEqual(doc.related.ip, ['83.57.233.151']);
-    assert.equal(doc.user_agent.original, 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.14; rv:72.0) Gecko/20100101 Firefox/72.0');
-    assert.equal(doc.error, undefined);
-    assert.equal(doc.o365.audit.ExtendedProperties.RequestType, 'OAuth2:Authorize');
+    assert.equal(at(doc, 'event.code'), 'AzureActiveDirectoryStsLogon');
+    assert.deepEqual(at(doc, 'event.category'), ['authentication']);
+    assert.deepEqual(at(doc, 'event.type'), ['start']);
+    assert.equal(at(doc, 'event.outcome'), 'success');
+    assert.deepEqual(at(doc, 'user'), { id: 'asr@testsiem.onmicrosoft.com', email: 'asr@testsiem.onmicrosoft.com', name: 'asr', domain: 'testsiem.onmicrosoft.com' });
+    assert.equal(at(doc, 'source.ip'), '83.57.233.151');
+    assert.equal(at(doc, 'client.ip'), '83.57.233.151');
+    assert.deepEqual(at(doc, 'related.ip'), ['83.57.233.151']);
+    assert.equal(at(doc, 'user_agent.original'), 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.14; rv:72.0) Gecko/20100101 Firefox/72.0');
+    assert.equal(at(doc, 'error'), undefined);
+    assert.equal(at(doc, 'o365.audit.ExtendedProperties.RequestType'), 'OAuth2:Authorize');
   });
 
   it('a failed sign-in is a failure even though its ResultStatus says Success, with the AADSTS code and reason', () => {
     const doc = documentOf('aad', 1);
-    assert.equal(doc.o365.audit.ResultStatus, 'Success');
-    assert.equal(doc.event.outcome, 'failure');
-    assert.equal(doc.error.code, '50126');
-    assert.equal(doc.error.message, 'InvalidUserNameOrPassword');
-    assert.equal(doc.tags, undefined);
-    assert.deepEqual(doc.o365.audit.DeviceProperties, {
+    assert.equal(at(doc, 'o365.audit.ResultStatus'), 'Success');
+    assert.equal(at(doc, 'event.outcome'), 'failure');
+    assert.equal(at(doc, 'error.code'), '50126');
+    assert.equal(at(doc, 'error.message'), 'InvalidUserNameOrPassword');
+    assert.equal(at(doc, 'tags'), undefined);
+    assert.deepEqual(at(doc, 'o365.audit.DeviceProperties'), {
       OS: 'Windows10',
       BrowserType: 'Edge',
       IsCompliantAndManaged: 'False',
@@ -90,41 +75,41 @@ describe('Azure AD', () => {
 
   it('adding a user is an IAM user creation aimed at the new user', () => {
     const doc = documentOf('aad', 2);
-    assert.equal(doc.event.code, 'AzureActiveDirectory');
-    assert.deepEqual(doc.event.category, ['iam']);
-    assert.deepEqual(doc.event.type, ['user', 'creation']);
-    assert.equal(doc.event.outcome, 'success');
-    assert.equal(doc.user.email, 'root@testsiem4.onmicrosoft.com');
-    assert.deepEqual(doc.user.target, {
+    assert.equal(at(doc, 'event.code'), 'AzureActiveDirectory');
+    assert.deepEqual(at(doc, 'event.category'), ['iam']);
+    assert.deepEqual(at(doc, 'event.type'), ['user', 'creation']);
+    assert.equal(at(doc, 'event.outcome'), 'success');
+    assert.equal(at(doc, 'user.email'), 'root@testsiem4.onmicrosoft.com');
+    assert.deepEqual(at(doc, 'user.target'), {
       id: '3f6c9a1e-2b4d-4c8e-9f1a-5d7e3b2c1a90',
       email: 'eve@testsiem4.onmicrosoft.com',
       name: 'eve',
       domain: 'testsiem4.onmicrosoft.com',
     });
-    assert.deepEqual(new Set(doc.related.user), new Set(['root', 'root@testsiem4.onmicrosoft.com', 'eve', 'eve@testsiem4.onmicrosoft.com']));
-    assert.equal(doc.source, undefined, 'an empty ClientIP is no address');
-    assert.deepEqual(doc.o365.audit.ModifiedProperties.AccountEnabled, { NewValue: [true], OldValue: [] });
+    assert.deepEqual(new Set(strings(doc, 'related.user')), new Set(['root', 'root@testsiem4.onmicrosoft.com', 'eve', 'eve@testsiem4.onmicrosoft.com']));
+    assert.equal(at(doc, 'source'), undefined, 'an empty ClientIP is no address');
+    assert.deepEqual(at(doc, 'o365.audit.ModifiedProperties.AccountEnabled'), { NewValue: [true], OldValue: [] });
     assert.equal(
-      doc.o365.audit.ModifiedProperties.Included_Updated_Properties.NewValue,
+      at(doc, 'o365.audit.ModifiedProperties.Included_Updated_Properties.NewValue'),
       'AccountEnabled, AssignedLicense, AssignedPlan, DisplayName, UserPrincipalName',
     );
-    assert.deepEqual(doc.o365.audit.ExtendedProperties, { additionalDetails: {}, extendedAuditEventCategory: 'User' });
+    assert.deepEqual(at(doc, 'o365.audit.ExtendedProperties'), { additionalDetails: {}, extendedAuditEventCategory: 'User' });
   });
 });
 
 describe('Exchange', () => {
   it('an admin cmdlet is a configuration change with its parameters as a map and its server name', () => {
     const doc = documentOf('exchange', 0);
-    assert.equal(doc.event.code, 'ExchangeAdmin');
-    assert.deepEqual(doc.event.category, ['configuration']);
-    assert.deepEqual(doc.event.type, ['change']);
-    assert.equal(doc.event.outcome, 'success', 'ResultStatus "True"');
-    assert.equal(doc.user.id, 'NT AUTHORITY\\SYSTEM (Microsoft.Exchange.ServiceHost)');
-    assert.equal(doc.user.email, undefined, 'a system account is no address');
-    assert.equal(doc.server.address, 'HE1PR0102MB3228');
-    assert.equal(doc.server.ip, undefined, 'the parenthesised Exchange build is no IP');
-    assert.equal(doc.organization.name, 'testsiem.onmicrosoft.com');
-    assert.deepEqual(doc.o365.audit.Parameters, {
+    assert.equal(at(doc, 'event.code'), 'ExchangeAdmin');
+    assert.deepEqual(at(doc, 'event.category'), ['configuration']);
+    assert.deepEqual(at(doc, 'event.type'), ['change']);
+    assert.equal(at(doc, 'event.outcome'), 'success', 'ResultStatus "True"');
+    assert.equal(at(doc, 'user.id'), 'NT AUTHORITY\\SYSTEM (Microsoft.Exchange.ServiceHost)');
+    assert.equal(at(doc, 'user.email'), undefined, 'a system account is no address');
+    assert.equal(at(doc, 'server.address'), 'HE1PR0102MB3228');
+    assert.equal(at(doc, 'server.ip'), undefined, 'the parenthesised Exchange build is no IP');
+    assert.equal(at(doc, 'organization.name'), 'testsiem.onmicrosoft.com');
+    assert.deepEqual(at(doc, 'o365.audit.Parameters'), {
       DomainController: '',
       Identity: 'EURPR01A002.prod.outlook.com/Microsoft Exchange Hosted Organizations/testsiem.onmicrosoft.com/DiscoverySearchMailbox{D919BA05-46A6-415f-80AD-7E09334BB852}',
     });
@@ -132,120 +117,120 @@ describe('Exchange', () => {
 
   it('a sent message is an email event with its subject, message id and mailbox owner', () => {
     const doc = documentOf('exchange', 1);
-    assert.equal(doc.event.code, 'ExchangeItem');
-    assert.deepEqual(doc.event.category, ['email']);
-    assert.equal(doc.email.subject, 'Hello There');
-    assert.equal(doc.email.message_id, '<CY5PR05MB9143EE143E6008D69C9391F5DD319@CY5PR05MB9143.namprd05.prod.outlook.com>');
-    assert.equal(doc.user.target.email, 'nelson@o365.devcooks.com');
-    assert.equal(doc.client.ip, '68.160.247.154');
-    assert.equal(doc.server.address, 'CY5PR05MB9143');
+    assert.equal(at(doc, 'event.code'), 'ExchangeItem');
+    assert.deepEqual(at(doc, 'event.category'), ['email']);
+    assert.equal(at(doc, 'email.subject'), 'Hello There');
+    assert.equal(at(doc, 'email.message_id'), '<CY5PR05MB9143EE143E6008D69C9391F5DD319@CY5PR05MB9143.namprd05.prod.outlook.com>');
+    assert.equal(at(doc, 'user.target.email'), 'nelson@o365.devcooks.com');
+    assert.equal(at(doc, 'client.ip'), '68.160.247.154');
+    assert.equal(at(doc, 'server.address'), 'CY5PR05MB9143');
   });
 
   it('MailItemsAccessed lists every message id of every folder, and keeps its operation properties as a map', () => {
     const doc = documentOf('exchange', 2);
-    assert.equal(doc.event.code, 'ExchangeItemAggregated');
-    assert.deepEqual(doc.email.message_id, [
+    assert.equal(at(doc, 'event.code'), 'ExchangeItemAggregated');
+    assert.deepEqual(at(doc, 'email.message_id'), [
       '<ceafc3fa-fd0a-46ba-9754-e033ee56ce75@az.westcentralus.production.microsoft.com>',
       '<ae042a57-4cd4-466a-adf0-417549c30a96@az.westeurope.production.microsoft.com>',
       '<CY5PR05MB91439309823940F866A9629EDD2E9@CY5PR05MB9143.namprd05.prod.outlook.com>',
     ]);
-    assert.deepEqual(doc.o365.audit.OperationProperties, { MailAccessType: 'Bind', IsThrottled: 'False' });
+    assert.deepEqual(at(doc, 'o365.audit.OperationProperties'), { MailAccessType: 'Bind', IsThrottled: 'False' });
   });
 });
 
 describe('SharePoint and OneDrive', () => {
   it('a file access names the file, its directory and URL', () => {
     const doc = documentOf('sharepoint', 0);
-    assert.equal(doc.event.code, 'SharePointFileOperation');
-    assert.deepEqual(doc.event.category, ['file']);
-    assert.deepEqual(doc.event.type, ['access']);
-    assert.deepEqual(doc.file, { name: 'All.aspx', extension: 'aspx', directory: 'Documents/Forms', type: 'file' });
-    assert.equal(doc.url.original, 'https://testsiem-my.sharepoint.com/personal/asr_testsiem_onmicrosoft_com/Documents/Forms/All.aspx');
-    assert.equal(doc.url.domain, 'testsiem-my.sharepoint.com');
-    assert.equal(doc.user_agent.original, 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.14; rv:72.0) Gecko/20100101 Firefox/72.0');
-    assert.equal(doc.source.ip, '81.2.69.143');
+    assert.equal(at(doc, 'event.code'), 'SharePointFileOperation');
+    assert.deepEqual(at(doc, 'event.category'), ['file']);
+    assert.deepEqual(at(doc, 'event.type'), ['access']);
+    assert.deepEqual(at(doc, 'file'), { name: 'All.aspx', extension: 'aspx', directory: 'Documents/Forms', type: 'file' });
+    assert.equal(at(doc, 'url.original'), 'https://testsiem-my.sharepoint.com/personal/asr_testsiem_onmicrosoft_com/Documents/Forms/All.aspx');
+    assert.equal(at(doc, 'url.domain'), 'testsiem-my.sharepoint.com');
+    assert.equal(at(doc, 'user_agent.original'), 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.14; rv:72.0) Gecko/20100101 Firefox/72.0');
+    assert.equal(at(doc, 'source.ip'), '81.2.69.143');
   });
 
   it('an upload is a file creation', () => {
     const doc = documentOf('sharepoint', 1);
-    assert.deepEqual(doc.event.type, ['creation']);
-    assert.equal(doc.file.name, 'Screenshot.png');
+    assert.deepEqual(at(doc, 'event.type'), ['creation']);
+    assert.equal(at(doc, 'file.name'), 'Screenshot.png');
   });
 
   it('sharing changes a file, names the group it was shared with, and keeps the directory apart from the file name', () => {
     const doc = documentOf('sharepoint', 2);
-    assert.equal(doc.event.code, 'SharePointSharingOperation');
-    assert.deepEqual(doc.event.category, ['file']);
-    assert.deepEqual(doc.event.type, ['change']);
-    assert.equal(doc.file.directory, 'Documents', 'SourceRelativeUrl is Documents/Screenshot.png here');
-    assert.equal(doc.user.target.group.name, '4da1e7f54501bb99b6e0ab2ff8749842152ac02ff8c0c8017b0e40e6b67fecdd');
+    assert.equal(at(doc, 'event.code'), 'SharePointSharingOperation');
+    assert.deepEqual(at(doc, 'event.category'), ['file']);
+    assert.deepEqual(at(doc, 'event.type'), ['change']);
+    assert.equal(at(doc, 'file.directory'), 'Documents', 'SourceRelativeUrl is Documents/Screenshot.png here');
+    assert.equal(at(doc, 'user.target.group.name'), '4da1e7f54501bb99b6e0ab2ff8749842152ac02ff8c0c8017b0e40e6b67fecdd');
   });
 });
 
 describe('Audit.General', () => {
   it('a Teams membership change is an IAM group change naming the team and the added members', () => {
     const doc = documentOf('general', 0);
-    assert.equal(doc.event.code, 'MicrosoftTeams');
-    assert.deepEqual(doc.event.category, ['iam']);
-    assert.deepEqual(doc.event.type, ['group', 'change']);
-    assert.equal(doc.group.name, 'SIEMTest');
-    assert.equal(doc.group.id, '19:5ad83cb367fc48358e759dccff238f46@thread.skype');
-    assert.deepEqual(doc.user.target.email, ['david@testsiem.onmicrosoft.com', 'alice@testsiem.onmicrosoft.com']);
-    for (const user of ['david@testsiem.onmicrosoft.com', 'alice@testsiem.onmicrosoft.com', 'asr']) assert.ok(doc.related.user.includes(user), user);
+    assert.equal(at(doc, 'event.code'), 'MicrosoftTeams');
+    assert.deepEqual(at(doc, 'event.category'), ['iam']);
+    assert.deepEqual(at(doc, 'event.type'), ['group', 'change']);
+    assert.equal(at(doc, 'group.name'), 'SIEMTest');
+    assert.equal(at(doc, 'group.id'), '19:5ad83cb367fc48358e759dccff238f46@thread.skype');
+    assert.deepEqual(at(doc, 'user.target.email'), ['david@testsiem.onmicrosoft.com', 'alice@testsiem.onmicrosoft.com']);
+    for (const user of ['david@testsiem.onmicrosoft.com', 'alice@testsiem.onmicrosoft.com', 'asr']) assert.ok(strings(doc, 'related.user').includes(user), user);
   });
 
   it('a Viva Engage group creation keeps the client port and takes "TRUE" for success', () => {
     const doc = documentOf('general', 1);
-    assert.equal(doc.event.code, 'Viva Engage');
-    assert.deepEqual(doc.event.category, ['iam']);
-    assert.deepEqual(doc.event.type, ['group', 'creation']);
-    assert.equal(doc.event.outcome, 'success');
-    assert.equal(doc.group.name, 'Sales');
-    assert.equal(doc.source.ip, '79.159.10.151');
-    assert.equal(doc.source.port, 12345);
-    assert.equal(doc.client.address, '79.159.10.151:12345');
+    assert.equal(at(doc, 'event.code'), 'Viva Engage');
+    assert.deepEqual(at(doc, 'event.category'), ['iam']);
+    assert.deepEqual(at(doc, 'event.type'), ['group', 'creation']);
+    assert.equal(at(doc, 'event.outcome'), 'success');
+    assert.equal(at(doc, 'group.name'), 'Sales');
+    assert.equal(at(doc, 'source.ip'), '79.159.10.151');
+    assert.equal(at(doc, 'source.port'), 12345);
+    assert.equal(at(doc, 'client.address'), '79.159.10.151:12345');
   });
 
   it('a Security & Compliance cmdlet keeps its string Parameters under Parameters._raw', () => {
     const doc = documentOf('general', 2);
-    assert.equal(doc.event.code, 'SecurityComplianceCenterEOPCmdlet');
-    assert.deepEqual(doc.event.category, ['configuration']);
-    assert.deepEqual(doc.event.type, ['access']);
-    assert.deepEqual(doc.o365.audit.Parameters, { _raw: '-Export "True"' });
-    assert.equal(doc.o365.audit.NonPIIParameters, '-Export "<SNIP-PII>"');
+    assert.equal(at(doc, 'event.code'), 'SecurityComplianceCenterEOPCmdlet');
+    assert.deepEqual(at(doc, 'event.category'), ['configuration']);
+    assert.deepEqual(at(doc, 'event.type'), ['access']);
+    assert.deepEqual(at(doc, 'o365.audit.Parameters'), { _raw: '-Export "True"' });
+    assert.equal(at(doc, 'o365.audit.NonPIIParameters'), '-Export "<SNIP-PII>"');
   });
 });
 
 describe('DLP', () => {
   it('an Exchange rule match is an alert about the message, with its rule, policy and severity', () => {
     const doc = documentOf('dlp', 0);
-    assert.equal(doc.event.code, 'ComplianceDLPExchange');
-    assert.equal(doc.event.kind, 'alert');
-    assert.deepEqual(doc.event.category, ['email']);
-    assert.equal(doc.event.severity, 2);
-    assert.equal(doc.event.outcome, 'success', 'NotifyUser blocks nothing');
-    assert.equal(doc.user.email, 'asr@testsiem2.onmicrosoft.com', 'the sender, not the DLP agent');
-    assert.equal(doc.email.from.address, 'asr@testsiem2.onmicrosoft.com');
-    assert.deepEqual(doc.email.to.address, ['asr@example.org']);
-    assert.deepEqual(doc.email.cc.address, ['asr@example.net']);
-    assert.equal(doc.email.bcc, undefined);
-    assert.equal(doc.email.subject, "Here's the phony data");
-    assert.equal(doc.email.origination_timestamp, '2020-02-24T20:11:14.000Z');
-    assert.equal(doc.rule.name, 'Low volume of content detected test');
-    assert.equal(doc.rule.id, '8398c03a-a00d-42bb-8f80-ead0ad04e1df');
-    assert.equal(doc.rule.ruleset, 'test');
-    assert.deepEqual(doc.o365.dlp.sensitive_info_types, ['419f449f-6d9d-4be1-a154-b531f7a91b41', 'b8fe86d1-c056-453b-bfaa-9fe698699ecc']);
-    assert.deepEqual(doc.o365.dlp.actions, ['NotifyUser']);
+    assert.equal(at(doc, 'event.code'), 'ComplianceDLPExchange');
+    assert.equal(at(doc, 'event.kind'), 'alert');
+    assert.deepEqual(at(doc, 'event.category'), ['email']);
+    assert.equal(at(doc, 'event.severity'), 2);
+    assert.equal(at(doc, 'event.outcome'), 'success', 'NotifyUser blocks nothing');
+    assert.equal(at(doc, 'user.email'), 'asr@testsiem2.onmicrosoft.com', 'the sender, not the DLP agent');
+    assert.equal(at(doc, 'email.from.address'), 'asr@testsiem2.onmicrosoft.com');
+    assert.deepEqual(at(doc, 'email.to.address'), ['asr@example.org']);
+    assert.deepEqual(at(doc, 'email.cc.address'), ['asr@example.net']);
+    assert.equal(at(doc, 'email.bcc'), undefined);
+    assert.equal(at(doc, 'email.subject'), "Here's the phony data");
+    assert.equal(at(doc, 'email.origination_timestamp'), '2020-02-24T20:11:14.000Z');
+    assert.equal(at(doc, 'rule.name'), 'Low volume of content detected test');
+    assert.equal(at(doc, 'rule.id'), '8398c03a-a00d-42bb-8f80-ead0ad04e1df');
+    assert.equal(at(doc, 'rule.ruleset'), 'test');
+    assert.deepEqual(at(doc, 'o365.dlp.sensitive_info_types'), ['419f449f-6d9d-4be1-a154-b531f7a91b41', 'b8fe86d1-c056-453b-bfaa-9fe698699ecc']);
+    assert.deepEqual(at(doc, 'o365.dlp.actions'), ['NotifyUser']);
   });
 
   it('a SharePoint rule match describes the file and takes the highest rule severity', () => {
     const doc = documentOf('dlp', 1);
-    assert.equal(doc.event.code, 'ComplianceDLPSharePoint');
-    assert.equal(doc.event.kind, 'alert');
-    assert.deepEqual(doc.event.category, ['file']);
-    assert.equal(doc.event.severity, 4);
-    assert.equal(doc.user.id, 'alice@testsiem2.onmicrosoft.com');
-    assert.deepEqual(doc.file, {
+    assert.equal(at(doc, 'event.code'), 'ComplianceDLPSharePoint');
+    assert.equal(at(doc, 'event.kind'), 'alert');
+    assert.deepEqual(at(doc, 'event.category'), ['file']);
+    assert.equal(at(doc, 'event.severity'), 4);
+    assert.equal(at(doc, 'user.id'), 'alice@testsiem2.onmicrosoft.com');
+    assert.deepEqual(at(doc, 'file'), {
       name: 'Document.docx',
       extension: 'docx',
       owner: 'alice@testsiem2.onmicrosoft.com',
@@ -253,15 +238,15 @@ describe('DLP', () => {
       mtime: '2020-02-26T09:56:12.000Z',
       created: '2020-02-26T09:55:38.000Z',
     });
-    assert.equal(doc.url.original, 'https://testsiem2.sharepoint.com/sites/Internalcommunications/Shared%20Documents/Document.docx');
-    assert.deepEqual(doc.o365.dlp.actions, ['NotifyUser', 'GenerateAlert']);
+    assert.equal(at(doc, 'url.original'), 'https://testsiem2.sharepoint.com/sites/Internalcommunications/Shared%20Documents/Document.docx');
+    assert.deepEqual(at(doc, 'o365.dlp.actions'), ['NotifyUser', 'GenerateAlert']);
   });
 
   it('a OneDrive rule match replaces the DLP agent by the content author', () => {
     const doc = documentOf('dlp', 2);
-    assert.equal(doc.o365.audit.UserId, 'DlpPolicyEventBasedAssistantOneDriveForBusiness');
-    assert.deepEqual(doc.user, { id: 'ASR@TESTSIEM2.ONMICROSOFT.COM', email: 'ASR@TESTSIEM2.ONMICROSOFT.COM', name: 'ASR', domain: 'TESTSIEM2.ONMICROSOFT.COM' });
-    assert.equal(doc.file.owner, 'Alan Smithee');
-    assert.equal(doc.rule.ruleset, 'U.S. Financial Data');
+    assert.equal(at(doc, 'o365.audit.UserId'), 'DlpPolicyEventBasedAssistantOneDriveForBusiness');
+    assert.deepEqual(at(doc, 'user'), { id: 'ASR@TESTSIEM2.ONMICROSOFT.COM', email: 'ASR@TESTSIEM2.ONMICROSOFT.COM', name: 'ASR', domain: 'TESTSIEM2.ONMICROSOFT.COM' });
+    assert.equal(at(doc, 'file.owner'), 'Alan Smithee');
+    assert.equal(at(doc, 'rule.ruleset'), 'U.S. Financial Data');
   });
 });

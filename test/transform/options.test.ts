@@ -1,57 +1,53 @@
 // What the caller controls: event.original, tenant names, enrichers; and what the context supplies.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createTransformer, type Enricher } from '../../src/transform/index.js';
+import { at, blobRecords } from './support.js';
 
-const [signIn] = JSON.parse(readFileSync(new URL('./fixtures/aad.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
+const signIn = blobRecords('aad')[0] as Record<string, unknown>;
 const TENANT = 'b86ab9d4-fcf1-4b11-8a06-7a8f91b47fbd';
 const context = { tenantId: TENANT, contentType: 'Audit.AzureActiveDirectory' };
 
-function sourceOf(document: { source: Record<string, unknown> }): Record<string, any> {
-  return document.source as Record<string, any>;
-}
-
 describe('keepOriginal', () => {
   it('adds the record as received, as JSON text, to event.original', () => {
-    const source = sourceOf(createTransformer({ keepOriginal: true }).transform(signIn, context));
-    assert.equal(source.event.original, JSON.stringify(signIn));
-    assert.deepEqual(JSON.parse(source.event.original), signIn);
+    const source = createTransformer({ keepOriginal: true }).transform(signIn, context).source;
+    assert.equal(at(source, 'event.original'), JSON.stringify(signIn));
+    assert.deepEqual(JSON.parse(String(at(source, 'event.original'))), signIn);
   });
 
   it('is off by default', () => {
-    assert.equal(sourceOf(createTransformer().transform(signIn, context)).event.original, undefined);
+    assert.equal(at(createTransformer().transform(signIn, context).source, 'event.original'), undefined);
   });
 
   it('writes a record JSON cannot encode as its JSON-safe copy', () => {
-    const source = sourceOf(createTransformer({ keepOriginal: true }).transform({ ...signIn, Big: 5n }, context));
-    assert.equal(JSON.parse(source.event.original).Big, '5');
+    const source = createTransformer({ keepOriginal: true }).transform({ ...signIn, Big: 5n }, context).source;
+    assert.equal(JSON.parse(String(at(source, 'event.original'))).Big, '5');
   });
 });
 
 describe('organization', () => {
   it('takes the name configured for the tenant, whatever the case of its id', () => {
     const transformer = createTransformer({ tenantNames: { [TENANT.toUpperCase()]: 'Test SIEM' } });
-    const source = sourceOf(transformer.transform(signIn, { ...context, tenantName: 'ignored' }));
-    assert.deepEqual(source.organization, { id: TENANT, name: 'Test SIEM' });
+    const source = transformer.transform(signIn, { ...context, tenantName: 'ignored' }).source;
+    assert.deepEqual(at(source, 'organization'), { id: TENANT, name: 'Test SIEM' });
   });
 
   it("falls back to the context's tenant name, but only for the context's tenant", () => {
     const transformer = createTransformer();
-    assert.equal(sourceOf(transformer.transform(signIn, { ...context, tenantName: 'From context' })).organization.name, 'From context');
+    assert.equal(at(transformer.transform(signIn, { ...context, tenantName: 'From context' }).source, 'organization.name'), 'From context');
     const foreign = { ...signIn, OrganizationId: '00000000-0000-4000-8000-000000000000' };
-    assert.equal(sourceOf(transformer.transform(foreign, { ...context, tenantName: 'From context' })).organization.name, undefined);
+    assert.equal(at(transformer.transform(foreign, { ...context, tenantName: 'From context' }).source, 'organization.name'), undefined);
   });
 
   it("takes the context's tenant id when the record has no OrganizationId", () => {
     const { OrganizationId: _omitted, ...record } = signIn as Record<string, unknown>;
-    assert.equal(sourceOf(createTransformer().transform(record, { ...context, tenantId: TENANT.toUpperCase() })).organization.id, TENANT);
+    assert.equal(at(createTransformer().transform(record, { ...context, tenantId: TENANT.toUpperCase() }).source, 'organization.id'), TENANT);
   });
 });
 
 describe('the context', () => {
   it('names the content type the record came from', () => {
-    assert.equal(sourceOf(createTransformer().transform(signIn, context)).o365.content_type, 'Audit.AzureActiveDirectory');
+    assert.equal(at(createTransformer().transform(signIn, context).source, 'o365.content_type'), 'Audit.AzureActiveDirectory');
   });
 });
 
@@ -70,11 +66,11 @@ describe('enrichers', () => {
         (doc.user_agent as Record<string, unknown>).name = 'Firefox';
       },
     };
-    const source = sourceOf(createTransformer({ enrichers: [geo, agent] }).transform(signIn, context));
+    const source = createTransformer({ enrichers: [geo, agent] }).transform(signIn, context).source;
     assert.deepEqual(seen, ['geo:83.57.233.151:ca0efc24-1b89-4962-8fef-a3ac5437302f', 'agent:Mozilla']);
-    assert.deepEqual(source.source.geo, { country_iso_code: 'ES' });
-    assert.equal(source.user_agent.name, 'Firefox');
-    assert.equal(source.tags, undefined);
+    assert.deepEqual(at(source, 'source.geo'), { country_iso_code: 'ES' });
+    assert.equal(at(source, 'user_agent.name'), 'Firefox');
+    assert.equal(at(source, 'tags'), undefined);
   });
 
   it('a failing enricher is tagged and skipped; the others still run and the document is kept', () => {
@@ -89,11 +85,11 @@ describe('enrichers', () => {
       },
     };
     const document = createTransformer({ enrichers: [failing, marking] }).transform(signIn, context);
-    const source = sourceOf(document);
+    const source = document.source;
     assert.equal(document.id, signIn.Id);
-    assert.deepEqual(source.tags, ['o365_audit_enrichment_failed']);
-    assert.equal(source.error.message, 'an enricher failed: GeoIP database missing');
-    assert.deepEqual(source.labels, { enriched: 'yes' });
-    assert.equal(source.event.outcome, 'success');
+    assert.deepEqual(at(source, 'tags'), ['o365_audit_enrichment_failed']);
+    assert.equal(at(source, 'error.message'), 'an enricher failed: GeoIP database missing');
+    assert.deepEqual(at(source, 'labels'), { enriched: 'yes' });
+    assert.equal(at(source, 'event.outcome'), 'success');
   });
 });

@@ -43,6 +43,6 @@ function readPem(file: string, setting: string, holds: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new Error(`${setting}: ${file} cannot be read (${code}) — point it at ${holds}`);
+    throw new Error(`${setting}: ${file} cannot be read (${code}) — point it at ${holds}`, { cause: error });
   }
 }

@@ -1,0 +1,131 @@
+// The Elasticsearch/OpenSearch output against the real test engine: what lands in the index, under
+// which id, in which index, and what a second copy of the same records does.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createElasticsearchSink, parseIndexTarget, TEMPLATE_PRIORITY, TEMPLATE_VERSION } from '../../src/sinks/elasticsearch/index.js';
+import { auditDocument, emulatorDocuments } from './support/documents.js';
+import { captureLog, countDocuments, elasticsearchConfig, engineJson, removeTarget, storedDocuments, testEngineUrl, uniqueName } from './support/engine.js';
+
+describe('elasticsearch output', () => {
+  let engine: string;
+  const created: { index: string; templateName: string; dataStream: boolean }[] = [];
+  const target = (index: string) => {
+    const parsed = parseIndexTarget(index);
+    created.push({ index: parsed.dataStream ? index : parsed.templatePattern, templateName: parsed.templateName, dataStream: parsed.dataStream });
+    return parsed;
+  };
+
+  before(() => {
+    engine = testEngineUrl();
+  });
+  after(async () => {
+    for (const t of created) await removeTarget(engine, t);
+  });
+
+  it('detects the engine, installs the template, and writes each record once under its Id and CreationTime', async () => {
+    const index = uniqueName('logs-o365.audit-t');
+    const { templateName } = target(index);
+    const documents = emulatorDocuments(300);
+    assert.ok(documents.length > 100, `only ${documents.length} emulated records`);
+    const { logger } = captureLog();
+    const sink = createElasticsearchSink(elasticsearchConfig([engine], index), { logger, defaultDeadLetterPath: '/nonexistent/dead-letter.ndjson' });
+    await sink.open();
+    try {
+      assert.equal(sink.engine?.kind, 'opensearch');
+      assert.equal(sink.engine?.major, 2);
+
+      const { body: templates } = await engineJson<{ index_templates: { index_template: Record<string, unknown> }[] }>('GET', `${engine}/_index_template/${templateName}`);
+      const template = templates.index_templates[0]?.index_template;
+      assert.deepEqual(template?.index_patterns, [index]);
+      assert.deepEqual(template?.data_stream, { timestamp_field: { name: '@timestamp' } });
+      assert.equal(template?.priority, TEMPLATE_PRIORITY);
+      assert.equal(template?.version, TEMPLATE_VERSION);
+      assert.equal((await engineJson('GET', `${engine}/_data_stream/${index}`)).status, 404, 'the data stream exists before the first write');
+
+      const first = await sink.write(documents);
+      assert.deepEqual(first, { acknowledged: documents.length, duplicates: 0, rejected: [] });
+      assert.equal((await engineJson('GET', `${engine}/_data_stream/${index}`)).status, 200);
+
+      const stored = await storedDocuments(engine, index);
+      assert.equal(stored.size, documents.length);
+      for (const document of documents) {
+        const source = stored.get(document.id);
+        assert.ok(source, `${document.id} is not stored under its Id`);
+        assert.equal(source['@timestamp'], new Date(document.timestamp).toISOString());
+        assert.deepEqual(source, JSON.parse(JSON.stringify(document.source)));
+      }
+
+      const again = await sink.write(documents);
+      assert.deepEqual(again, { acknowledged: 0, duplicates: documents.length, rejected: [] });
+      assert.equal(await countDocuments(engine, index), documents.length);
+    } finally {
+      await sink.close();
+    }
+
+    const { body: mappings } = await engineJson<Record<string, { mappings: { properties: Record<string, { properties?: Record<string, { type?: string }>; type?: string }> } }>>(
+      'GET',
+      `${engine}/${index}/_mapping`,
+    );
+    const properties = Object.values(mappings)[0]?.mappings.properties;
+    assert.equal(properties?.['@timestamp']?.type, 'date');
+    assert.equal(properties?.source?.properties?.ip?.type, 'ip');
+    assert.equal(properties?.related?.properties?.ip?.type, 'ip');
+    assert.equal(properties?.event?.properties?.action?.type, 'keyword');
+    assert.equal(properties?.o365?.properties?.audit?.type, 'flat_object', 'the raw record is not one field');
+  });
+
+  it('keeps an installed template of its own version when it opens again', async () => {
+    const index = uniqueName('logs-o365.audit-t');
+    const { templateName } = target(index);
+    for (const expectInstall of [true, false]) {
+      const { logger, lines } = captureLog();
+      const sink = createElasticsearchSink(elasticsearchConfig([engine], index), { logger, defaultDeadLetterPath: '/nonexistent/dead-letter.ndjson' });
+      await sink.open();
+      await sink.close();
+      const installed = lines.some((line) => line.template === templateName);
+      assert.equal(installed, expectInstall, expectInstall ? 'the template was not installed' : 'the template was installed again');
+    }
+  });
+
+  it('routes a dated index pattern by each record\'s CreationTime, so a replay lands where the first copy did', async () => {
+    const prefix = uniqueName('o365-audit-t');
+    target(`${prefix}-%{+yyyy.MM.dd}`);
+    const documents = [
+      auditDocument('b1b1b1b1-0000-4000-8000-000000000001', '2025-03-09T23:59:59'),
+      auditDocument('b1b1b1b1-0000-4000-8000-000000000002', '2025-03-10T00:00:00'),
+      auditDocument('b1b1b1b1-0000-4000-8000-000000000003', '2025-03-10T12:30:00'),
+    ];
+    for (const expected of [{ acknowledged: 3, duplicates: 0 }, { acknowledged: 0, duplicates: 3 }]) {
+      const { logger } = captureLog();
+      const sink = createElasticsearchSink(elasticsearchConfig([engine], `${prefix}-%{+yyyy.MM.dd}`, { bulk_max_size: 2, worker: 1 }), {
+        logger,
+        defaultDeadLetterPath: '/nonexistent/dead-letter.ndjson',
+      });
+      await sink.open();
+      try {
+        assert.deepEqual(await sink.write(documents), { ...expected, rejected: [] });
+      } finally {
+        await sink.close();
+      }
+    }
+    assert.deepEqual([...(await storedDocuments(engine, `${prefix}-2025.03.09`)).keys()], ['b1b1b1b1-0000-4000-8000-000000000001']);
+    assert.deepEqual([...(await storedDocuments(engine, `${prefix}-2025.03.10`)).keys()].sort(), [
+      'b1b1b1b1-0000-4000-8000-000000000002',
+      'b1b1b1b1-0000-4000-8000-000000000003',
+    ]);
+    const { body: indices } = await engineJson<{ index: string }[]>('GET', `${engine}/_cat/indices/${prefix}-*?format=json`);
+    assert.deepEqual(indices.map((i) => i.index).sort(), [`${prefix}-2025.03.09`, `${prefix}-2025.03.10`]);
+  });
+
+  it('refuses an index setting it cannot honour with one line naming the fix', async () => {
+    const { logger } = captureLog();
+    for (const [index, expected] of [
+      ['O365-Audit', /upper-case letters — index names must be lower case/],
+      ['o365-%{[agent.version]}', /only dates such as %\{\+yyyy\.MM\.dd\}/],
+      ['o365-%{+yyyy.MM.ddTHH}', /build it from yyyy, yy, MM, dd and HH/],
+    ] as const) {
+      const sink = createElasticsearchSink(elasticsearchConfig([engine], index), { logger, defaultDeadLetterPath: '/nonexistent/dead-letter.ndjson' });
+      await assert.rejects(sink.open(), (error: Error) => expected.test(error.message) && !error.message.includes('\n'));
+    }
+  });
+});

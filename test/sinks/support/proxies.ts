@@ -1,0 +1,123 @@
+// Loopback stand-ins between the sink and the real engine: a TCP proxy that can cut the line, and an
+// HTTP proxy that records each request's headers (or answers in the engine's place) and forwards it.
+import { once } from 'node:events';
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createTcpServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { request } from 'undici';
+
+export interface TcpProxy {
+  url: string;
+  /**
+   * Arms a cut: the next answer coming back from the engine is dropped, every connection is destroyed
+   * and the proxy stops listening, so the request has reached the engine but its sender never hears.
+   * Resolves once that has happened.
+   */
+  cutOnNextAnswer(): Promise<void>;
+  /** Listens again on the same port. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(target: string): Promise<TcpProxy> {
+  const { hostname, port: targetPort } = new URL(target);
+  const sockets = new Set<Socket>();
+  let onAnswer: (() => void) | undefined;
+
+  const handle = (client: Socket) => {
+    const upstream = connect(Number(targetPort), hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => {
+      if (onAnswer) onAnswer();
+      else client.write(chunk);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  };
+
+  let server: Server = createTcpServer(handle);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+
+  const stop = async () => {
+    const closed = new Promise((resolve) => server.close(resolve));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cutOnNextAnswer() {
+      return new Promise((resolve) => {
+        onAnswer = () => {
+          onAnswer = undefined;
+          void stop().then(resolve);
+        };
+      });
+    },
+    async restore() {
+      server = createTcpServer(handle);
+      server.listen(port, '127.0.0.1');
+      await once(server, 'listening');
+    },
+    close: stop,
+  };
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+export interface RecordingProxy {
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** Answers in the engine's place when it returns a status; forwards the request otherwise. */
+export type StandIn = (request: RecordedRequest) => { status: number; body: unknown } | undefined;
+
+export async function startRecordingProxy(target: string, standIn: StandIn = () => undefined): Promise<RecordingProxy> {
+  const requests: RecordedRequest[] = [];
+  const server = createHttpServer(async (incoming, outgoing) => {
+    const recorded = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers };
+    requests.push(recorded);
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const answer = standIn(recorded);
+    if (answer !== undefined) {
+      outgoing.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+      return;
+    }
+    const forwarded: Record<string, string> = {};
+    for (const name of ['content-type', 'content-encoding', 'accept', 'authorization']) {
+      const value = incoming.headers[name];
+      if (typeof value === 'string') forwarded[name] = value;
+    }
+    const response = await request(`${target}${recorded.path}`, {
+      method: recorded.method as 'GET',
+      headers: forwarded,
+      body: chunks.length === 0 ? undefined : Buffer.concat(chunks),
+    });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    outgoing.writeHead(response.statusCode, { 'content-type': String(response.headers['content-type'] ?? 'application/json') }).end(body);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
