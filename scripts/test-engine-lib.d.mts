@@ -6,12 +6,12 @@ export declare class ToolchainMissingError extends Error {}
 export interface TestEngine {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   readonly url: string;
-  /** The engine JVM's process id (also written to DIR/engine.pid while it runs). */
+  /** The engine JVM's process id, also in DIR/engine.pid while the JVM runs. */
   readonly pid: number;
-  /** Stops the JVM (SIGTERM, SIGKILL if it has not exited after a minute) and removes DIR/engine.pid. */
+  /** Stops the JVM: SIGTERM, then SIGKILL if it has not exited after a minute. */
   stop(): Promise<void>;
-  /** Settles when the JVM exits, for whatever reason. */
-  readonly exited: Promise<void>;
+  /** Resolves when the JVM exits, for whatever reason, with its exit code or the signal that ended it. */
+  readonly exited: Promise<number | string>;
 }
 
 /**

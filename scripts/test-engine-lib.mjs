@@ -129,31 +129,33 @@ async function run(engineDir, port) {
     { stdio: ['ignore', 'pipe', log] },
   );
   closeSync(log);
+  // The PID file exists exactly while the JVM runs, whoever stops it.
   const exited = new Promise((resolveExit) => {
-    child.once('error', (error) => resolveExit(error.message));
-    child.once('close', (code, signal) => resolveExit(code ?? signal));
+    const onExit = (outcome) => {
+      rmSync(pidPath, { force: true });
+      resolveExit(outcome);
+    };
+    child.once('error', (error) => onExit(error.message));
+    child.once('close', (code, signal) => onExit(code ?? signal));
   });
-  const died = exited.then((code) => {
-    throw new Error(`test engine exited (${code}) before it was ready: ${startupFailure(logPath)}see ${logPath}`);
+  const died = exited.then((outcome) => {
+    throw new Error(`test engine exited (${outcome}) before it was ready: ${startupFailure(logPath)}see ${logPath}`);
   });
   // Whichever of these loses the race must not surface as an unhandled rejection.
   died.catch(() => {});
 
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(force);
-    }
-    rmSync(pidPath, { force: true });
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(force);
   };
 
   try {
     const url = await Promise.race([listeningUrl(child.stdout), died]);
     writeFileSync(pidPath, `${child.pid}\n`);
     await Promise.race([waitForYellow(url, logPath), died]);
-    return { url, pid: child.pid, stop, exited: exited.then(() => undefined) };
+    return { url, pid: child.pid, stop, exited };
   } catch (error) {
     await stop();
     throw error;

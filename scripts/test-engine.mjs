@@ -46,8 +46,12 @@ const parentPid = process.ppid;
 setInterval(() => {
   if (process.ppid !== parentPid) stop();
 }, 1000).unref();
-engine.exited.then(() => {
-  if (!stopping) fail(`test engine stopped on its own: see ${join(resolve(options.dir), 'engine.log')}`, 1);
+// Stopping the JVM by the PID in DIR/engine.pid is a normal way to end this script.
+const STOPPED_BY_SIGTERM = 128 + 15;
+engine.exited.then((outcome) => {
+  if (stopping) return;
+  if (outcome === STOPPED_BY_SIGTERM) process.exit(0);
+  fail(`test engine stopped on its own (${outcome}): see ${join(resolve(options.dir), 'engine.log')}`, 1);
 });
 
 process.stdout.write(`ready ${engine.url}\n`);

@@ -1,10 +1,9 @@
-// What the benchmark needs from its child processes: the repository's CLI run through tsx, the exit
+// What the benchmark needs from its child processes: the compiled CLI started with node, the exit
 // awaited, and the tail of stderr kept for error messages.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = 'src/cli/main.ts';
 const STDERR_TAIL_LINES = 20;
 
 export interface CliProcess {
@@ -15,15 +14,13 @@ export interface CliProcess {
   stderrTail(): string;
 }
 
-/**
- * Starts `node --import tsx [--import preload] src/cli/main.ts ...args`. `onStderrLine` sees every
- * line of stderr (the collector logs there).
- */
+/** Starts `node [--import preload] CLI ...args`. `onStderrLine` sees every line of stderr (the collector logs there). */
 export function spawnCli(
+  cli: string,
   args: string[],
   options: { preload?: string; env?: NodeJS.ProcessEnv; onStderrLine?: (line: string) => void; signal?: AbortSignal } = {},
 ): CliProcess {
-  const nodeArgs = ['--import', 'tsx', ...(options.preload ? ['--import', options.preload] : []), CLI, ...args];
+  const nodeArgs = [...(options.preload ? ['--import', options.preload] : []), cli, ...args];
   const child = spawn(process.execPath, nodeArgs, {
     cwd: REPOSITORY_ROOT,
     env: { ...process.env, ...options.env },

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAULT_PRESETS } from '../../src/emulator/faults.js';
+import { buildConnector } from './build.js';
 import { runCollectorOnce, type CollectorRun } from './collector-process.js';
 import { apiRequestsBetween, connectEmulator } from './emulator-client.js';
 import { startEmulatorProcess } from './emulator-process.js';
@@ -32,8 +33,12 @@ export async function runCollectorBenchmark(
   const loadBefore = loadavg()[0]!;
   let emulator: Awaited<ReturnType<typeof startEmulatorProcess>> | undefined;
   try {
+    say('compiling the connector (tsc, tsconfig.build.json) into a scratch directory');
+    const cli = await buildConnector(workDir);
+    options.signal.throwIfAborted();
     say(`starting the emulator: ${options.events.toLocaleString('en-US')} events over ${BACKLOG_DAYS} days, ${options.tenants} tenant(s), faults=${FAULTS}`);
     emulator = await startEmulatorProcess({
+      cli,
       dir: join(workDir, 'emulator'),
       events: options.events,
       tenants: options.tenants,
@@ -47,7 +52,7 @@ export async function runCollectorBenchmark(
       say('draining it with the collector at its default concurrency');
       const countsBefore = await control.requestCounts();
       const emulatorCpuBefore = emulator.cpuSeconds();
-      const concurrent = await runCollectorOnce({ configPath, workDir: runDir(workDir, 'concurrent'), signal: options.signal });
+      const concurrent = await runCollectorOnce({ cli, configPath, workDir: runDir(workDir, 'concurrent'), signal: options.signal });
       const emulatorCpuSeconds = emulator.cpuSeconds() - emulatorCpuBefore;
       const requests = apiRequestsBetween(countsBefore, await control.requestCounts());
       const loadAfter = loadavg()[0]!;
@@ -59,6 +64,7 @@ export async function runCollectorBenchmark(
 
       say(`baseline: one blob at a time (api.max_concurrency=1), stopped after ${options.baselineSeconds} s`);
       const baseline = await runCollectorOnce({
+        cli,
         configPath,
         workDir: runDir(workDir, 'baseline'),
         settings: ['api.max_concurrency=1'],

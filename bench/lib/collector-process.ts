@@ -1,15 +1,22 @@
 // One `o365-elk once` run as a child process: its wall time, its own peak RSS and CPU (reported from
-// inside by usage-report.ts), and a tally of the warnings it logged (every error answer of the API is
+// inside by usage-report.mjs), and a tally of the warnings it logged (every error answer of the API is
 // logged at warn with its AF code).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnCli } from './child-process.js';
-import type { UsageReport } from './usage-report.js';
 
-const USAGE_REPORT_MODULE = new URL('./usage-report.ts', import.meta.url).href;
+const USAGE_REPORT_MODULE = new URL('./usage-report.mjs', import.meta.url).href;
+
+interface UsageReport {
+  maxRssKib: number;
+  userCpuMicros: number;
+  systemCpuMicros: number;
+}
 
 export interface CollectorRunOptions {
+  /** The compiled CLI entry point. */
+  cli: string;
   configPath: string;
   /** Receives state.db, output/ and the usage report. */
   workDir: string;
@@ -39,6 +46,7 @@ export async function runCollectorOnce(options: CollectorRunOptions): Promise<Co
   const warnings = new Map<string, number>();
   const began = performance.now();
   const cli = spawnCli(
+    options.cli,
     [
       'once',
       '-c', options.configPath,

@@ -16,6 +16,8 @@ export interface EmulatorProcess {
 }
 
 export interface EmulatorSettings {
+  /** The compiled CLI entry point. */
+  cli: string;
   dir: string;
   events: number;
   tenants: number;
@@ -26,7 +28,7 @@ export interface EmulatorSettings {
 }
 
 export async function startEmulatorProcess(settings: EmulatorSettings): Promise<EmulatorProcess> {
-  const cli = spawnCli([
+  const cli = spawnCli(settings.cli, [
     'emulator',
     '--dir', settings.dir,
     '--events', String(settings.events),

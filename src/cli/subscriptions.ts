@@ -25,8 +25,8 @@ export function subscriptionsCommand(): Command {
 async function manage(action: Action, options: ConfigOptions): Promise<void> {
   const config = loadCommandConfig(options);
   const logger = commandLogger(config);
-  for (const tenant of config.tenants) {
-    const client = createTenantClient(tenant, config, logger);
+  for (const [index, tenant] of config.tenants.entries()) {
+    const client = createTenantClient(tenant, index, config, logger);
     const label = tenant.name ? `${tenant.name} (${tenant.tenant_id})` : tenant.tenant_id;
     try {
       if (action === 'list') {

@@ -53,10 +53,10 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
   const alerts = createAlerter({ ...definedAlertHooks(config), logger, metrics });
   const ledger = openLedger(config.state.path);
   const sink = createOutputSink(config.output, { deadLetterDir: dirname(config.state.path), logger });
-  const tenants: TenantRuntime[] = config.tenants.map((tenant) => ({
+  const tenants: TenantRuntime[] = config.tenants.map((tenant, index) => ({
     tenantId: tenant.tenant_id,
     name: tenant.name,
-    client: createTenantClient(tenant, config, logger),
+    client: createTenantClient(tenant, index, config, logger),
     slots: createSlots(config.api.max_concurrency),
     contentTypes: [...tenant.content_types],
     subscribed: false,

@@ -20,8 +20,9 @@ export function managementClientOptions(tenant: TenantConfig, api: Config['api']
   };
 }
 
-export function createTenantClient(tenant: TenantConfig, config: Config, logger: Logger): ManagementApiClient {
-  return createManagementClient(managementClientOptions(tenant, config.api), { logger });
+/** `index` is the tenant's position in the configuration, so errors name the key to fix (`tenants[1].auth`). */
+export function createTenantClient(tenant: TenantConfig, index: number, config: Config, logger: Logger): ManagementApiClient {
+  return createManagementClient(managementClientOptions(tenant, config.api), { logger, configPath: `tenants[${index}]` });
 }
 
 function clientCredential(tenant: TenantConfig): ClientCredential {

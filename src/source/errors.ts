@@ -130,8 +130,3 @@ export function errorForResponse(context: ApiErrorContext & { serverMessage?: st
 function statusText(context: { status?: number; code?: string }): string {
   return [context.status === undefined ? undefined : `HTTP ${context.status}`, context.code].filter(Boolean).join(' ');
 }
-
-/** True when `error` says a blob's content has expired (checked before the request or answered AF20051). */
-export function isExpiredContent(error: unknown): error is ExpiredContentError {
-  return error instanceof ExpiredContentError;
-}

@@ -27,7 +27,6 @@
  *     kind 'transient' | 'subscription' | 'window'   try the same work again later
  *   ForbiddenContentTypeError (kind 'forbidden')     disable that content type; the others go on
  *   ExpiredContentError (kind 'expired'), MissingContentError (kind 'missing')   report the blob, skip it
- *   isExpiredContent(error) → error is ExpiredContentError
  *
  * createTokenProvider(options: TokenProviderOptions, deps: { logger, dispatcher?, configPath? })
  *   → TokenProvider { getToken(resourceUrl, { forceRefresh? }) → bearer token, close() }; MSAL client
@@ -46,7 +45,6 @@ export { createManagementClient, type ManagementApiClient, type ManagementClient
 export {
   ExpiredContentError,
   ForbiddenContentTypeError,
-  isExpiredContent,
   ManagementApiError,
   MissingContentError,
   type ManagementApiErrorKind,

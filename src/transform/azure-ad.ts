@@ -1,7 +1,6 @@
 // Azure AD (Entra ID): directory changes (RecordType 8) and sign-ins through the Secure Token Service
 // (RecordType 15, and the retired 9).
-import { firstText } from './common.js';
-import { asList, asRecord, classify, field, put, text, wholeNumber } from './fields.js';
+import { asList, asRecord, classify, field, firstText, put, text, wholeNumber } from './fields.js';
 import { putUpn, splitUpn } from './identity.js';
 import type { Mapping } from './mapping.js';
 import { resultStatusOutcome, type Outcome } from './outcome.js';

@@ -1,7 +1,7 @@
 // The fields every audit record shares (the common schema): who, from where, what, with which result.
 import { cmdletEventType } from './activity.js';
 import { parseClientAddress } from './address.js';
-import { asRecord, asList, classify, field, put, text, type Doc } from './fields.js';
+import { asRecord, classify, field, firstText, put, text, type Doc } from './fields.js';
 import { putUpn } from './identity.js';
 import type { Mapping } from './mapping.js';
 import { resultStatusOutcome } from './outcome.js';
@@ -51,9 +51,4 @@ function mapClientAddress(doc: Doc, audit: Record<string, unknown>, problems: Pr
     put(doc, 'network.type', address.ip.includes(':') ? 'ipv6' : 'ipv4');
     return;
   }
-}
-
-/** A value of a name/value map, which holds a list when the name was repeated. */
-export function firstText(value: unknown): string | undefined {
-  return Array.isArray(value) ? asList(value).map(text).find((t) => t !== undefined) : text(value);
 }

@@ -1,8 +1,8 @@
 // Data loss prevention: a policy rule matched sensitive content in a file (SharePoint, OneDrive,
 // devices, on-premises scanners) or a message (Exchange). The record's own user is the DLP agent; the
 // person who created, shared or sent the content is in the metadata and becomes `user`.
-import { extensionOf } from './file-name.js';
 import { append, asList, asRecord, classify, field, put, putValues, text, texts, wholeNumber, type Doc } from './fields.js';
+import { extensionOf } from './file-name.js';
 import { putUpn } from './identity.js';
 import type { Mapping } from './mapping.js';
 import { severityNumber } from './severity.js';

@@ -1,7 +1,6 @@
 // Exchange Online: admin cmdlets (RecordType 1) and mailbox audit (2: one item, 3: several items,
 // 19: aggregated operations, 50: MailItemsAccessed).
-import { firstText } from './common.js';
-import { append, asList, asRecord, classify, field, put, putValues, read, text, type Doc } from './fields.js';
+import { append, asList, asRecord, classify, field, firstText, put, putValues, read, text, type Doc } from './fields.js';
 import { putUpn } from './identity.js';
 import type { Mapping } from './mapping.js';
 

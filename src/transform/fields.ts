@@ -33,6 +33,11 @@ export function texts(value: unknown): string[] {
   return found;
 }
 
+/** The first text of a value that may be a list (a name/value map holds a list when the name was repeated). */
+export function firstText(value: unknown): string | undefined {
+  return Array.isArray(value) ? value.map(text).find((t) => t !== undefined) : text(value);
+}
+
 /** A whole number, from a number or a numeric string ("15" is as good as 15 on this wire). */
 export function wholeNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;

@@ -2,15 +2,15 @@
 // tools run it: the ready line, the files it writes, the ground-truth routes, fault and option handling,
 // shutdown, and how it answers bad input without falling over.
 import assert from 'node:assert/strict';
-import { createHash, randomUUID, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { importPKCS8, SignJWT } from 'jose';
 import {
   groundTruth,
+  managementToken,
   runEmulatorToExit,
   startEmulatorProcess,
   type EmulatorProcess,
@@ -30,39 +30,6 @@ before(() => {
 after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** A client-credentials token for the Management Activity API, by client secret or by certificate. */
-async function managementToken(emulator: EmulatorProcess, tenant: TenantEntry): Promise<string> {
-  const tokenUrl = `${tenant.login_url}/${tenant.tenant_id}/oauth2/v2.0/token`;
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: tenant.client_id,
-    scope: 'https://manage.office.com/.default',
-  });
-  if (tenant.auth.client_secret_file) {
-    form.set('client_secret', readFileSync(join(emulator.dir, tenant.auth.client_secret_file), 'utf8').trim());
-  } else {
-    const certificate = new X509Certificate(readFileSync(join(emulator.dir, tenant.auth.certificate_file ?? '')));
-    const key = await importPKCS8(readFileSync(join(emulator.dir, tenant.auth.certificate_key_file ?? ''), 'utf8'), 'RS256');
-    const x5t = createHash('sha1').update(certificate.raw).digest('base64url');
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5t })
-      .setIssuer(tenant.client_id)
-      .setSubject(tenant.client_id)
-      .setAudience(tokenUrl)
-      .setJti(randomUUID())
-      .setNotBefore('0s')
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(key);
-    form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-    form.set('client_assertion', assertion);
-  }
-  const response = await emulator.fetch(tokenUrl, { method: 'POST', body: form });
-  const body = (await response.json()) as { access_token?: string; error_description?: string };
-  assert.equal(response.status, 200, `token request failed: ${body.error_description}`);
-  return body.access_token ?? '';
-}
 
 function apiTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);

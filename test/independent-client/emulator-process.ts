@@ -1,11 +1,13 @@
 // Runs `o365-elk emulator` as a user would: a child process started through the CLI, ready once it prints
-// `ready <url>`. Used by the tests that hold the command to its interface.
+// `ready <url>`. Used by the tests that hold the command to its interface and by bench/emulator-server.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { importPKCS8, SignJWT } from 'jose';
 import { Agent, fetch, type RequestInit, type Response } from 'undici';
 import { parse } from 'yaml';
 
@@ -121,4 +123,37 @@ export async function groundTruth(emulator: EmulatorProcess, options: { lost?: b
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown> & { Id: string });
+}
+
+/** A client-credentials token for the Management Activity API, by client secret or by certificate. */
+export async function managementToken(emulator: EmulatorProcess, tenant: TenantEntry): Promise<string> {
+  const tokenUrl = `${tenant.login_url}/${tenant.tenant_id}/oauth2/v2.0/token`;
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: tenant.client_id,
+    scope: 'https://manage.office.com/.default',
+  });
+  if (tenant.auth.client_secret_file) {
+    form.set('client_secret', readFileSync(join(emulator.dir, tenant.auth.client_secret_file), 'utf8').trim());
+  } else {
+    const certificate = new X509Certificate(readFileSync(join(emulator.dir, tenant.auth.certificate_file ?? '')));
+    const key = await importPKCS8(readFileSync(join(emulator.dir, tenant.auth.certificate_key_file ?? ''), 'utf8'), 'RS256');
+    const x5t = createHash('sha1').update(certificate.raw).digest('base64url');
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5t })
+      .setIssuer(tenant.client_id)
+      .setSubject(tenant.client_id)
+      .setAudience(tokenUrl)
+      .setJti(randomUUID())
+      .setNotBefore('0s')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(key);
+    form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    form.set('client_assertion', assertion);
+  }
+  const response = await emulator.fetch(tokenUrl, { method: 'POST', body: form });
+  const body = (await response.json()) as { access_token?: string; error_description?: string };
+  if (response.status !== 200 || !body.access_token) throw new Error(`token request failed: ${body.error_description}`);
+  return body.access_token;
 }

@@ -60,17 +60,32 @@ export interface CapturedLog {
   logger: Logger;
   /** Every log line, parsed. */
   lines: Record<string, unknown>[];
+  /** Resolves with the first line, logged already or later, whose message is `message`. */
+  waitForMessage(message: string): Promise<Record<string, unknown>>;
 }
 
 export function captureLog(): CapturedLog {
   const lines: Record<string, unknown>[] = [];
+  const waiters: { message: string; resolve: (line: Record<string, unknown>) => void }[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line));
+      for (const text of chunk.toString('utf8').split('\n')) {
+        if (text === '') continue;
+        const line = JSON.parse(text) as Record<string, unknown>;
+        lines.push(line);
+        for (const waiter of waiters.filter((w) => w.message === line.msg)) waiter.resolve(line);
+      }
       done();
     },
   });
-  return { logger: createLogger({ json: true, level: 'debug', destination }), lines };
+  return {
+    logger: createLogger({ json: true, level: 'debug', destination }),
+    lines,
+    waitForMessage(message) {
+      const logged = lines.find((line) => line.msg === message);
+      return logged ? Promise.resolve(logged) : new Promise((resolve) => waiters.push({ message, resolve }));
+    },
+  };
 }
 
 /** output.elasticsearch as the configuration resolves it, with small batches. */

@@ -73,6 +73,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** The body as it arrived (still gzipped if it was sent so). */
+  body: Buffer;
 }
 
 export interface RecordingProxy {
@@ -87,10 +89,10 @@ export type StandIn = (request: RecordedRequest) => { status: number; body: unkn
 export async function startRecordingProxy(target: string, standIn: StandIn = () => undefined): Promise<RecordingProxy> {
   const requests: RecordedRequest[] = [];
   const server = createHttpServer(async (incoming, outgoing) => {
-    const recorded = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers };
-    requests.push(recorded);
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const recorded = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers, body: Buffer.concat(chunks) };
+    requests.push(recorded);
     const answer = standIn(recorded);
     if (answer !== undefined) {
       outgoing.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
@@ -104,7 +106,7 @@ export async function startRecordingProxy(target: string, standIn: StandIn = () 
     const response = await request(`${target}${recorded.path}`, {
       method: recorded.method as 'GET',
       headers: forwarded,
-      body: chunks.length === 0 ? undefined : Buffer.concat(chunks),
+      body: recorded.body.length === 0 ? undefined : recorded.body,
     });
     const body = Buffer.from(await response.body.arrayBuffer());
     outgoing.writeHead(response.statusCode, { 'content-type': String(response.headers['content-type'] ?? 'application/json') }).end(body);
