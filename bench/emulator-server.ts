@@ -4,10 +4,11 @@
 // and writes them to bench/results/emulator.json; asserts nothing.
 //   npx tsx bench/emulator-server.ts --events 1000000 --days 7 [--tenants 2] [--concurrency 4] [--seed 1] [--http]
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { managementToken, startEmulatorProcess, type EmulatorProcess } from '../test/independent-client/emulator-process.js';
+import { processCpuSeconds } from './lib/proc.js';
 
 const CONTENT_TYPES = ['Audit.AzureActiveDirectory', 'Audit.Exchange', 'Audit.SharePoint', 'Audit.General', 'DLP.All'];
 const DAY_MS = 86_400_000;
@@ -37,10 +38,11 @@ function peakRssMb(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
-/** Runs `work` on every item with `concurrency` calls in flight; items may be added while it runs. */
+/** Runs `work` on every item with `concurrency` calls in flight; items may be appended while it runs. */
 async function drain<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
   const worker = async (): Promise<void> => {
-    for (let item = items.shift(); item !== undefined; item = items.shift()) await work(item);
+    while (next < items.length) await work(items[next++] as T);
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
@@ -87,6 +89,8 @@ try {
   const pid = emulator.child.pid ?? 0;
   const startupSeconds = seconds(began);
   const rssAtReadyMb = peakRssMb(pid);
+  const loadBefore = loadavg()[0] ?? 0;
+  const cpuAtReady = processCpuSeconds(pid);
 
   began = process.hrtime.bigint();
   const pending = await listings(emulator);
@@ -116,6 +120,7 @@ try {
   });
   const wallSeconds = seconds(began);
   const peakMb = peakRssMb(pid);
+  const servingCpuSeconds = processCpuSeconds(pid) - cpuAtReady;
 
   const figures = {
     date: new Date().toISOString(),
@@ -134,8 +139,14 @@ try {
     wall_s: round(wallSeconds, 1),
     events_per_s: Math.round(events / wallSeconds),
     mb_per_s: round(bytes / 1e6 / wallSeconds, 1),
+    emulator_cpu_s: round(servingCpuSeconds, 1),
+    events_per_emulator_cpu_s: Math.round(events / servingCpuSeconds),
     emulator_rss_at_ready_mb: Math.round(rssAtReadyMb),
     emulator_peak_rss_mb: Math.round(peakMb),
+    // Other work on the machine slows the wall-clock figures; CPU per event does not depend on it.
+    load_average_1m_before: round(loadBefore, 2),
+    load_average_1m_after: round(loadavg()[0] ?? 0, 2),
+    cpu_cores: availableParallelism(),
   };
   const count = (n: number): string => n.toLocaleString('en-US');
   console.log(`emulator: ${count(figures.events_requested)} events over ${figures.days} d, ${figures.tenants} tenants, ${figures.transport}, ${concurrency} requests in flight`);
@@ -144,7 +155,9 @@ try {
   console.log(`events served             ${count(events)} in ${count(blobCount)} blobs, ${figures.mb_served} MB`);
   console.log(`wall time                 ${figures.wall_s} s (listings and blobs)`);
   console.log(`throughput                ${count(figures.events_per_s)} events/s, ${figures.mb_per_s} MB/s`);
-  console.log(`emulator RSS              ${figures.emulator_rss_at_ready_mb} MB at ready, ${figures.emulator_peak_rss_mb} MB peak`);
+  console.log(`emulator CPU              ${figures.emulator_cpu_s} s serving, ${count(figures.events_per_emulator_cpu_s)} events per CPU second`);
+  console.log(`emulator RSS              ${figures.emulator_rss_at_ready_mb} MB at ready, ${figures.emulator_peak_rss_mb} MB peak (tsx loader included)`);
+  console.log(`load average (1 min)      ${figures.load_average_1m_before} before, ${figures.load_average_1m_after} after, ${figures.cpu_cores} cores`);
   mkdirSync(new URL('.', RESULTS), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(figures, null, 2)}\n`);
 } finally {

@@ -64,8 +64,11 @@ async function collectAndExit(mode: CollectorMode, options: ConfigOptions, since
     ...(progress ? { onProgress: progress.update } : {}),
   });
   progress?.finish();
-  logger.info(summarise(summary), mode === 'run' ? 'stopped' : 'pass complete');
-  return exitCode(summary);
+  // Stopping is how `run` ends; a `once` or `backfill` that was stopped has left part of its pass undone.
+  const cutShort = mode !== 'run' && stop.signal.aborted;
+  if (cutShort) logger.warn(summarise(summary), 'pass stopped before it completed; the next run collects the rest');
+  else logger.info(summarise(summary), mode === 'run' ? 'stopped' : 'pass complete');
+  return exitCode(summary, cutShort);
 }
 
 function summarise(summary: CollectorSummary): Record<string, number> {
@@ -81,8 +84,8 @@ function summarise(summary: CollectorSummary): Record<string, number> {
 }
 
 /** 0: everything delivered; 1: the pass ran but something was lost or left behind; 2: configuration or authentication. */
-function exitCode(summary: CollectorSummary): number {
+function exitCode(summary: CollectorSummary, cutShort: boolean): number {
   if (summary.authFailures.length > 0 || summary.fatalErrors.length > 0) return EXIT_CONFIG;
-  if (summary.blobsExpired > 0 || summary.recordsRejected > 0 || summary.errors > 0 || summary.gaps.length > 0) return EXIT_PARTIAL;
+  if (cutShort || summary.blobsExpired > 0 || summary.recordsRejected > 0 || summary.errors > 0 || summary.gaps.length > 0) return EXIT_PARTIAL;
   return EXIT_OK;
 }

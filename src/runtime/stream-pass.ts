@@ -63,22 +63,25 @@ export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPas
   let firstFailedWindow: number | undefined;
   let skipped = 0;
 
-  const failWindow = (windowStart: number, error: unknown): void => {
+  const leaveUnfinished = (windowStart: number): void => {
     firstFailedWindow = Math.min(firstFailedWindow ?? windowStart, windowStart);
+  };
+  const failWindow = (windowStart: number, error: unknown, what: string, contentId?: string): void => {
+    leaveUnfinished(windowStart);
     ctx.stats.errors += 1;
     ctx.logger.warn(
-      { tenant: ctx.stream.tenantId, contentType: ctx.stream.contentType, err: errorSummary(error) },
-      'blob not delivered; it will be retried on the next pass',
+      { tenant: ctx.stream.tenantId, contentType: ctx.stream.contentType, ...(contentId ? { contentId } : {}), err: errorSummary(error) },
+      `${what}; it will be retried on the next pass`,
     );
   };
 
   for (const window of windows) {
     if (options.listSignal.aborted) {
-      firstFailedWindow = Math.min(firstFailedWindow ?? window.start, window.start);
+      leaveUnfinished(window.start);
       break;
     }
     try {
-      for await (const page of ctx.client.listContent(ctx.stream.contentType, window.start, window.end, options.listSignal)) {
+      listing: for await (const page of ctx.client.listContent(ctx.stream.contentType, window.start, window.end, options.listSignal)) {
         for (const blob of page) {
           if (seen.has(blob.contentId)) continue;
           seen.add(blob.contentId);
@@ -89,13 +92,23 @@ export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPas
             continue;
           }
           await options.slots.acquire();
+          // Shutdown began while this waited for a slot: starting a delivery now would only be cut off.
+          if (options.listSignal.aborted) {
+            options.slots.release();
+            leaveUnfinished(window.start);
+            break listing;
+          }
           const task = deliverBlob(ctx, blob, options.fetchSignal)
             .then(
               () => {
                 progress.blobsDone += 1;
                 options.onProgress?.(progress);
               },
-              (error: unknown) => failWindow(window.start, error),
+              (error: unknown) => {
+                // Cut off by the end of the shutdown grace period: not a failure, the blob is simply fetched next time.
+                if (options.fetchSignal.aborted) leaveUnfinished(window.start);
+                else failWindow(window.start, error, 'blob not delivered', blob.contentId);
+              },
             )
             .finally(() => {
               options.slots.release();
@@ -105,7 +118,12 @@ export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPas
         }
       }
     } catch (error) {
-      failWindow(window.start, error);
+      // A listing request cut short by shutdown is no failure: the window is listed again next time.
+      if (options.listSignal.aborted) {
+        leaveUnfinished(window.start);
+        break;
+      }
+      failWindow(window.start, error, 'listing window not completed');
       if (isStreamFatal(error)) {
         await Promise.all(inFlight);
         throw error;

@@ -57,7 +57,8 @@ export function createGeoIpEnricher(locator: GeoLocator): Enricher {
 }
 
 function putAnswer(doc: Doc, endpoint: string, answer: GeoAnswer): void {
-  if (answer.geo !== undefined) put(doc, `${endpoint}.geo`, { ...answer.geo });
+  // Each document gets its own objects, so that changing one document can never change another.
+  if (answer.geo !== undefined) put(doc, `${endpoint}.geo`, structuredClone(answer.geo));
   if (answer.as !== undefined) {
     put(doc, `${endpoint}.as.number`, answer.as.number);
     put(doc, `${endpoint}.as.organization.name`, answer.as.organization);
