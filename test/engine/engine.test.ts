@@ -3,8 +3,9 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { testEngineUrl } from '../support/engine.js';
 
-const engineUrl = process.env.O365_ELK_TEST_ENGINE_URL;
+const engineUrl = testEngineUrl();
 const suffix = randomBytes(4).toString('hex');
 const dedupIndex = `o365-elk-engine-test-dedup-${suffix}`;
 const typedIndex = `o365-elk-engine-test-typed-${suffix}`;
@@ -53,7 +54,7 @@ async function countDocuments(index: string): Promise<number> {
   return reply.body.count as number;
 }
 
-describe('test engine', { skip: engineUrl ? false : 'O365_ELK_TEST_ENGINE_URL is not set (start one with npm run test-engine -- --dir DIR)' }, () => {
+describe('test engine', () => {
   after(async () => {
     await call('DELETE', `/_data_stream/${dataStream}`);
     // Without the template's effect (a failing run), the same name is a plain index.

@@ -2,9 +2,13 @@
 // failures at open(), and surviving an outage with every document stored exactly once. Requests pass
 // through loopback proxies on their way to the real engine.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { createCertificateAuthority, createSelfSignedCertificate, issueServerCertificate } from '../../src/emulator/pki.js';
 import { createElasticsearchSink, parseIndexTarget } from '../../src/sinks/elasticsearch/index.js';
 import type { OutputDocument } from '../../src/sinks/types.js';
 import { auditDocuments } from './support/documents.js';
@@ -100,6 +104,85 @@ describe('elasticsearch output transport', () => {
     }
   });
 
+  it('cuts bulk requests at bulk_max_size documents and at bulk_max_bytes', async () => {
+    const proxy = await startRecordingProxy(engine);
+    const bulkSizes = () =>
+      proxy.requests.filter((r) => r.path.startsWith('/_bulk')).map((r) => r.body.toString('utf8').trimEnd().split('\n').length / 2);
+    try {
+      await writeThrough(proxy, { bulk_max_size: 2, worker: 1 });
+      assert.deepEqual(bulkSizes(), [2, 1]);
+      proxy.requests.length = 0;
+      await writeThrough(proxy, { bulk_max_size: 50, bulk_max_bytes: 1, worker: 1 });
+      assert.deepEqual(bulkSizes(), [1, 1, 1]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('sends again only the documents answered 429 or 5xx, and counts what the engine already had', async () => {
+    let bulks = 0;
+    const proxy = await startRecordingProxy(engine, {
+      alterAnswer(request, body) {
+        if (!request.path.startsWith('/_bulk') || ++bulks > 1) return body;
+        const items = (body as { items: { create: Record<string, unknown> }[] }).items;
+        items[0] = { create: { status: 429, error: { type: 'rejected_execution_exception', reason: 'rejected execution of coordinating operation' } } };
+        items[3] = { create: { status: 503, error: { type: 'unavailable_shards_exception', reason: 'primary shard is not active' } } };
+        return body;
+      },
+    });
+    const index = newIndex();
+    const { logger } = captureLog();
+    const sink = createElasticsearchSink(elasticsearchConfig([proxy.url], index), { logger, ...NO_DEAD_LETTERS, ...FAST_RETRIES });
+    try {
+      await sink.open();
+      const documents = auditDocuments(uniqueName('partial-'), 5);
+      assert.deepEqual(await sink.write(documents), { acknowledged: 3, duplicates: 2, rejected: [] });
+      const resent = proxy.requests.filter((r) => r.path.startsWith('/_bulk'))[1];
+      const actions = resent?.body.toString('utf8').trimEnd().split('\n').filter((_, i) => i % 2 === 0).map((line) => JSON.parse(line).create._id);
+      assert.deepEqual(actions, [documents[0]?.id, documents[3]?.id]);
+      assert.equal((await storedDocuments(engine, index)).size, 5);
+    } finally {
+      await sink.close();
+      await proxy.close();
+    }
+  });
+
+  it('trusts a private CA and presents a client certificate over TLS, and says how to fix an untrusted engine', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'o365-elk-es-tls-'));
+    const ca = await createCertificateAuthority('engine test CA');
+    const server = await issueServerCertificate(ca, { dns: ['localhost'], ips: ['127.0.0.1'] });
+    const client = await createSelfSignedCertificate('o365-elk test client');
+    const file = (name: string, content: string) => {
+      writeFileSync(join(directory, name), content);
+      return join(directory, name);
+    };
+    const clientCertificate = { certificate: file('client.pem', client.certificatePem), key: file('client-key.pem', client.privateKeyPem) };
+    const proxy = await startTcpProxy(engine, { cert: server.certificatePem, key: server.privateKeyPem, ca: [client.certificatePem], requestCert: true, rejectUnauthorized: true });
+    const { logger } = captureLog();
+    try {
+      const trusted = { certificate_authorities: [file('ca.pem', ca.certificatePem)], verification_mode: 'full' as const, ...clientCertificate };
+      const sink = createElasticsearchSink(elasticsearchConfig([proxy.url], newIndex(), { ssl: trusted }), { logger, ...NO_DEAD_LETTERS });
+      await sink.open();
+      try {
+        assert.equal((await sink.write(auditDocuments(uniqueName('tls-'), 2))).acknowledged, 2);
+      } finally {
+        await sink.close();
+      }
+
+      const untrusted = createElasticsearchSink(
+        elasticsearchConfig([proxy.url], newIndex(), { ssl: { certificate_authorities: [], verification_mode: 'full', ...clientCertificate } }),
+        { logger, ...NO_DEAD_LETTERS },
+      );
+      await assert.rejects(untrusted.open(), (error: Error) => {
+        assert.match(error.message, /^TLS with https:\/\/127\.0\.0\.1:\d+ failed \([A-Z_]+\) — trust the engine's CA with output\.elasticsearch\.ssl\.certificate_authorities/);
+        return true;
+      });
+    } finally {
+      await proxy.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('stores every document exactly once across an outage that cut a request after the engine had it', { timeout: 120_000 }, async () => {
     const proxy = await startTcpProxy(engine);
     const index = newIndex();
@@ -132,6 +215,19 @@ describe('elasticsearch output transport', () => {
     }
   });
 
+  it('gives up the documents still waiting for the engine when it closes, rather than hold up shutdown', async () => {
+    const proxy = await startTcpProxy(engine);
+    const { logger, waitForMessage } = captureLog();
+    const sink = createElasticsearchSink(elasticsearchConfig([proxy.url], newIndex()), { logger, ...NO_DEAD_LETTERS, backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    await sink.open();
+    await proxy.close();
+    const writing = sink.write(auditDocuments(uniqueName('closing-'), 4));
+    await waitForMessage('bulk request failed; it will be sent again');
+    await sink.close();
+    await assert.rejects(writing, { name: 'OutputClosedError', message: 'the elasticsearch output closed before 4 documents were acknowledged' });
+    await assert.rejects(sink.write(auditDocuments(uniqueName('closed-'), 1)), { message: 'the elasticsearch output is closed' });
+  });
+
   it('names the host and the fix in one line when open() cannot connect or is refused', async () => {
     const { logger } = captureLog();
     const unreachable = createElasticsearchSink(elasticsearchConfig(['http://127.0.0.1:9'], 'logs-o365.audit-default'), { logger, ...NO_DEAD_LETTERS });
@@ -139,7 +235,9 @@ describe('elasticsearch output transport', () => {
       message: 'cannot reach the search engine at http://127.0.0.1:9 (ECONNREFUSED) — check output.elasticsearch.hosts and that the engine is running',
     });
 
-    const refusing = await startRecordingProxy(engine, () => ({ status: 401, body: { error: { type: 'security_exception', reason: 'unable to authenticate user' } } }));
+    const refusing = await startRecordingProxy(engine, {
+      standIn: () => ({ status: 401, body: { error: { type: 'security_exception', reason: 'unable to authenticate user' } } }),
+    });
     try {
       const sink = createElasticsearchSink(elasticsearchConfig([refusing.url], 'logs-o365.audit-default', { username: 'elastic', password: 'hunter2-secret' }), { logger, ...NO_DEAD_LETTERS });
       await assert.rejects(sink.open(), (error: Error) => {

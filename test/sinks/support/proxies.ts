@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createTcpServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { request } from 'undici';
 
 export interface TcpProxy {
@@ -18,7 +19,8 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: string): Promise<TcpProxy> {
+/** With `tls`, the proxy terminates TLS (an engine behind HTTPS) and its URL is https. */
+export async function startTcpProxy(target: string, tls?: TlsOptions): Promise<TcpProxy> {
   const { hostname, port: targetPort } = new URL(target);
   const sockets = new Set<Socket>();
   let onAnswer: (() => void) | undefined;
@@ -39,7 +41,8 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     upstream.on('close', () => client.destroy());
   };
 
-  let server: Server = createTcpServer(handle);
+  const createServer = () => (tls ? createTlsServer(tls, handle) : createTcpServer(handle));
+  let server: Server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
@@ -51,7 +54,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   };
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     cutOnNextAnswer() {
       return new Promise((resolve) => {
         onAnswer = () => {
@@ -61,7 +64,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       });
     },
     async restore() {
-      server = createTcpServer(handle);
+      server = createServer();
       server.listen(port, '127.0.0.1');
       await once(server, 'listening');
     },
@@ -83,17 +86,21 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
-/** Answers in the engine's place when it returns a status; forwards the request otherwise. */
-export type StandIn = (request: RecordedRequest) => { status: number; body: unknown } | undefined;
+export interface ProxyBehaviour {
+  /** Answers in the engine's place when it returns a status; the request is forwarded otherwise. */
+  standIn?: (request: RecordedRequest) => { status: number; body: unknown } | undefined;
+  /** Changes the engine's JSON answer before it is passed on. */
+  alterAnswer?: (request: RecordedRequest, body: unknown) => unknown;
+}
 
-export async function startRecordingProxy(target: string, standIn: StandIn = () => undefined): Promise<RecordingProxy> {
+export async function startRecordingProxy(target: string, behaviour: ProxyBehaviour = {}): Promise<RecordingProxy> {
   const requests: RecordedRequest[] = [];
   const server = createHttpServer(async (incoming, outgoing) => {
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
     const recorded = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers, body: Buffer.concat(chunks) };
     requests.push(recorded);
-    const answer = standIn(recorded);
+    const answer = behaviour.standIn?.(recorded);
     if (answer !== undefined) {
       outgoing.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
       return;
@@ -108,7 +115,8 @@ export async function startRecordingProxy(target: string, standIn: StandIn = () 
       headers: forwarded,
       body: recorded.body.length === 0 ? undefined : recorded.body,
     });
-    const body = Buffer.from(await response.body.arrayBuffer());
+    let body = Buffer.from(await response.body.arrayBuffer());
+    if (behaviour.alterAnswer) body = Buffer.from(JSON.stringify(behaviour.alterAnswer(recorded, JSON.parse(body.toString('utf8')))));
     outgoing.writeHead(response.statusCode, { 'content-type': String(response.headers['content-type'] ?? 'application/json') }).end(body);
   });
   server.listen(0, '127.0.0.1');
