@@ -168,6 +168,8 @@ export function createConfigSchema(baseDir: string) {
       .strictObject({
         webhook_url: httpUrl({ example: 'https://alerts.example.com/hook' }).optional(),
         command: text().optional(),
+        // Polls in a row in which a stream's cursor did not move and no blob was delivered before stalled_stream is raised.
+        stalled_after_polls: wholeNumber({ min: 1 }).default(3),
       })
       .prefault({}),
   });

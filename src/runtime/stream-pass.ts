@@ -1,6 +1,7 @@
 // One pass over a stream (tenant × content type): list every window from the resume point to now,
 // deliver each blob not yet in the ledger, then move the cursor — but never past a window whose
 // blobs did not all reach the sink.
+import { AuthError, ManagementApiError } from '../source/index.js';
 import { deliverBlob, type BlobDeliveryContext } from './deliver-blob.js';
 import type { Slots } from './slots.js';
 import { planWindows, resumePoint, type PassMode } from './windows.js';
@@ -135,13 +136,17 @@ export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPas
   await Promise.all(inFlight);
 
   const reached = firstFailedWindow ?? now;
-  ctx.ledger.advanceCursor(ctx.stream, reached);
+  // A first pass stopped inside its first window leaves no cursor: one at the pass's start would sit at
+  // the retention edge, and the next run would report the minutes that aged past it as a retention gap.
+  const stoppedBeforeProgress = options.listSignal.aborted && reached <= resume.from;
+  if (!stoppedBeforeProgress) ctx.ledger.advanceCursor(ctx.stream, reached);
   return { windows: windows.length, blobsListed: progress.blobsListed, blobsSkipped: skipped, failed: firstFailedWindow !== undefined };
 }
 
 /** Errors that stop this stream's pass: the stream cannot make progress until something changes. */
 function isStreamFatal(error: unknown): boolean {
-  return error instanceof Error && ['AuthError', 'ForbiddenContentTypeError', 'FatalApiError'].includes(error.name);
+  if (error instanceof AuthError) return true;
+  return error instanceof ManagementApiError && (error.kind === 'fatal' || error.kind === 'tls' || error.kind === 'forbidden');
 }
 
 function errorSummary(error: unknown): string {

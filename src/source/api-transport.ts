@@ -11,6 +11,7 @@ import type { TokenProvider } from './auth/token-provider.js';
 import { backoffDelay, parseRetryAfter } from './backoff.js';
 import type { RequestBudget } from './budget.js';
 import { ManagementApiError } from './errors.js';
+import type { ClientObserver } from './observer.js';
 import type { RetryPolicy } from './options.js';
 import type { ServerClock } from './server-clock.js';
 import { classifyTransportError, type TransportFailure } from './transport-errors.js';
@@ -72,10 +73,12 @@ export interface TransportDeps {
   clock: ServerClock;
   retry: RetryPolicy;
   logger: Logger;
+  observer?: ClientObserver;
 }
 
 export function createApiTransport(deps: TransportDeps): ApiTransport {
   const { tenantId, logger, retry } = deps;
+  const observer = deps.observer ?? {};
   const pause = (attempt: number, signal?: AbortSignal, retryAfterMs?: number) =>
     sleep(backoffDelay(attempt, retry, retryAfterMs), undefined, signal ? { signal } : undefined);
 
@@ -106,6 +109,7 @@ export function createApiTransport(deps: TransportDeps): ApiTransport {
       } catch (error) {
         // Entra ID down or throttling passes; a wrong credential does not.
         if (!(error instanceof AuthError) || !error.transient || attempt >= maxAttempts) throw error;
+        observer.onRetry?.({ operation: call.operation, reason: 'login-unavailable' });
         await pause(attempt, call.signal);
         continue;
       }
@@ -126,10 +130,12 @@ export function createApiTransport(deps: TransportDeps): ApiTransport {
         if (failure.kind === 'tls') throw untrusted(call, failure);
         logger.warn({ ...where, attempt, reason: failure.reason }, 'management API request failed without an answer');
         if (attempt >= maxAttempts) throw giveUp(call, attempt, failure.reason);
+        observer.onRetry?.({ operation: call.operation, reason: 'network' });
         await pause(attempt, call.signal);
         continue;
       }
       deps.clock.observe(response.headers.date);
+      if (response.statusCode < 300) observer.onResponse?.({ operation: call.operation, status: response.statusCode });
 
       if (response.statusCode >= 200 && response.statusCode < 300) {
         try {
@@ -144,6 +150,7 @@ export function createApiTransport(deps: TransportDeps): ApiTransport {
           const reason = failure?.reason ?? (error as Error).message;
           logger.warn({ ...where, attempt, status: response.statusCode, reason }, 'management API answer was cut off or malformed');
           if (attempt >= maxAttempts) throw giveUp(call, attempt, `body: ${reason}`, response.statusCode);
+          observer.onRetry?.({ operation: call.operation, reason: 'broken-body' });
           await pause(attempt, call.signal);
           continue;
         }
@@ -151,6 +158,7 @@ export function createApiTransport(deps: TransportDeps): ApiTransport {
 
       const { code, message } = parseAfError(await readErrorBody(response.body));
       const responseClass = classifyResponse(response.statusCode, code);
+      observer.onResponse?.({ operation: call.operation, status: response.statusCode, ...(code ? { code } : {}) });
       logger.warn({ ...where, attempt, status: response.statusCode, code, serverMessage: message }, 'management API answered with an error');
       if (responseClass === 'retry') {
         const label = [`HTTP ${response.statusCode}`, code].filter(Boolean).join(' ');
@@ -158,7 +166,9 @@ export function createApiTransport(deps: TransportDeps): ApiTransport {
         const retryAfter = parseRetryAfter(response.headers['retry-after']);
         const delay = backoffDelay(attempt, retry, retryAfter);
         // Throttling is counted per tenant: hold back the tenant's other calls too.
-        if (code === 'AF429' || response.statusCode === 429) deps.budget.holdFor(delay);
+        const throttled = code === 'AF429' || response.statusCode === 429;
+        if (throttled) deps.budget.holdFor(delay);
+        observer.onRetry?.({ operation: call.operation, reason: throttled ? 'throttled' : 'server-error' });
         await sleep(delay, undefined, call.signal ? { signal: call.signal } : undefined);
         continue;
       }
@@ -166,6 +176,7 @@ export function createApiTransport(deps: TransportDeps): ApiTransport {
         // A token revoked or expired early: one fresh token before calling it a permission problem.
         tokenRefreshed = true;
         refreshToken = true;
+        observer.onRetry?.({ operation: call.operation, reason: 'token-rejected' });
         continue;
       }
       return {

@@ -5,10 +5,11 @@ import type { ClientContext } from './client-context.js';
 import { canonicalContentUri, resolveContentUri, withPublisherIdentifier } from './content-uri.js';
 import { ExpiredContentError, ManagementApiError, MissingContentError } from './errors.js';
 import { DEFAULT_CHUNK_LIMITS, parseJsonArray, TruncatedBodyError, type ChunkLimits } from './json-array-stream.js';
+import type { ClientObserver } from './observer.js';
 import { classifyTransportError } from './transport-errors.js';
 import type { ContentBlob, ManagementClient } from './types.js';
 
-export function createBlobFetch(ctx: ClientContext, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): ManagementClient['fetchBlob'] {
+export function createBlobFetch(ctx: ClientContext, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS, observer: ClientObserver = {}): ManagementClient['fetchBlob'] {
   return async function* fetchBlob(blob, signal) {
     const where = { tenantId: ctx.tenantId, operation: 'get-blob', contentType: blob.contentType };
     if (blob.contentExpiration <= ctx.clock.now()) {
@@ -28,7 +29,8 @@ export function createBlobFetch(ctx: ClientContext, limits: ChunkLimits = DEFAUL
       const body = outcome.value;
       try {
         let position = 0;
-        for await (const records of parseJsonArray(body, limits)) {
+        const counted = observer.onBlobBytes ? countBytes(body, (bytes) => observer.onBlobBytes?.(bytes, blob.contentType)) : body;
+        for await (const records of parseJsonArray(counted, limits)) {
           const unseen = records.slice(Math.max(0, delivered - position));
           position += records.length;
           if (unseen.length === 0) continue;
@@ -47,6 +49,7 @@ export function createBlobFetch(ctx: ClientContext, limits: ChunkLimits = DEFAUL
             where,
           );
         }
+        observer.onRetry?.({ operation: 'get-blob', reason: 'broken-body' });
         await ctx.transport.pause(attempt, signal);
       } finally {
         body.destroy();
@@ -63,6 +66,13 @@ function blobUrl(blob: ContentBlob, ctx: ClientContext): string {
     ctx.warnOnce('content-uri-repaired', { contentId: blob.contentId, listed: blob.contentUri.slice(0, 300) }, 'contentUri does not have the documented shape; rebuilding it from api_url, tenant and contentId (logged once)');
   }
   return withPublisherIdentifier(uri, ctx.publisherIdentifier);
+}
+
+async function* countBytes(body: AsyncIterable<Uint8Array>, count: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    count(chunk.byteLength);
+    yield chunk;
+  }
 }
 
 /** Why a transfer can be tried again, or undefined when the error is not a broken transfer. */

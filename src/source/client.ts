@@ -9,6 +9,7 @@ import { createClientContext } from './client-context.js';
 import { createHttpAgent } from './http-agent.js';
 import type { ChunkLimits } from './json-array-stream.js';
 import { createListing } from './listing.js';
+import type { ClientObserver } from './observer.js';
 import { DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_RETRY_POLICY, trimTrailingSlash, type ManagementClientOptions } from './options.js';
 import { createServerClock } from './server-clock.js';
 import { createSubscriptionOperations } from './subscriptions.js';
@@ -24,6 +25,8 @@ export interface ManagementClientDeps {
   budget?: RequestBudget;
   /** Size of the record chunks fetchBlob yields. */
   chunkLimits?: ChunkLimits;
+  /** Told of every answer, retry, token and blob byte, for metrics. */
+  observer?: ClientObserver;
 }
 
 export interface ManagementApiClient extends ManagementClient {
@@ -35,13 +38,13 @@ export function createManagementClient(options: ManagementClientOptions, deps: M
   const configPath = deps.configPath ?? 'tenant';
   const apiUrl = trimTrailingSlash(options.apiUrl);
   const dispatcher = createHttpAgent(options);
-  const ownTokens = deps.tokenProvider ? undefined : createTokenProvider(options, { logger: deps.logger, dispatcher, configPath });
+  const ownTokens = deps.tokenProvider ? undefined : createTokenProvider(options, { logger: deps.logger, dispatcher, configPath, ...(deps.observer ? { observer: deps.observer } : {}) });
   const tokens = deps.tokenProvider ?? (ownTokens as TokenProvider);
   const clock = createServerClock();
   const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const budget = deps.budget ?? createRequestBudget({ limit: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, windowMs: 60_000 });
   const logger = deps.logger.child({ component: 'management-api' });
-  const transport = createApiTransport({ tenantId: options.tenantId, apiUrl, configPath, dispatcher, tokens, budget, clock, retry, logger });
+  const transport = createApiTransport({ tenantId: options.tenantId, apiUrl, configPath, dispatcher, tokens, budget, clock, retry, logger, ...(deps.observer ? { observer: deps.observer } : {}) });
   const ctx = createClientContext({
     tenantId: options.tenantId,
     apiUrl,
@@ -58,7 +61,7 @@ export function createManagementClient(options: ManagementClientOptions, deps: M
     tenantId: options.tenantId,
     ...subscriptions,
     listContent: createListing(ctx, subscriptions.startSubscription),
-    fetchBlob: createBlobFetch(ctx, deps.chunkLimits),
+    fetchBlob: createBlobFetch(ctx, deps.chunkLimits, deps.observer),
     clockSkewMs: () => clock.skewMs(),
     async close() {
       await ownTokens?.close();

@@ -37,6 +37,9 @@
  *   starts only the missing or disabled content types.
  *
  * createRequestBudget({ limit, windowMs }) → RequestBudget, to share one tenant's budget explicitly.
+ *
+ * deps.observer (ClientObserver, optional): told of every API answer (operation, status, AF code), retry,
+ *   blob byte and token fetched or refused — the runtime turns these into metrics.
  */
 export { AuthError, type AuthErrorKind } from './auth/auth-error.js';
 export { createTokenProvider, type TokenProvider, type TokenProviderDeps } from './auth/token-provider.js';
@@ -58,5 +61,6 @@ export {
   type RetryPolicy,
   type TokenProviderOptions,
 } from './options.js';
+export type { ClientObserver, RetryReason } from './observer.js';
 export { ensureSubscriptions, type EnsureResult } from './subscriptions.js';
 export { CONTENT_TYPES, type ContentBlob, type ContentType, type ManagementClient, type RawRecord, type Subscription } from './types.js';

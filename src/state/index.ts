@@ -7,6 +7,7 @@ export {
   type BlobCommit,
   type BlobOutcome,
   type OpenLedgerOptions,
+  type RecentDelivery,
   type RetentionGap,
   type Stream,
   type StreamState,

@@ -39,10 +39,18 @@ export interface StreamState extends Stream {
   blobsExpired: number;
   blobsRejected: number;
   lastDeliveryAt: number | null;
+  /** contentCreated of the newest blob whose records reached the sink; null until one has. */
+  newestContentCreated: number | null;
   lastError: string | null;
   lastErrorAt: number | null;
   lastPollAt: number | null;
   nextPollAt: number | null;
+}
+
+/** What a stream delivered since some moment: blobs settled with their records stored, and those records. */
+export interface RecentDelivery extends Stream {
+  blobs: number;
+  events: number;
 }
 
 /** Content that can no longer be fetched: the collector was away longer than the API keeps it. */
@@ -70,6 +78,7 @@ interface StreamRow {
   blobs_expired: number;
   blobs_rejected: number;
   last_delivery_at: number | null;
+  newest_content_created: number | null;
   last_error: string | null;
   last_error_at: number | null;
   last_poll_at: number | null;
@@ -94,6 +103,7 @@ const toStreamState = (row: StreamRow): StreamState => ({
   blobsExpired: row.blobs_expired,
   blobsRejected: row.blobs_rejected,
   lastDeliveryAt: row.last_delivery_at,
+  newestContentCreated: row.newest_content_created,
   lastError: row.last_error,
   lastErrorAt: row.last_error_at,
   lastPollAt: row.last_poll_at,
@@ -116,6 +126,7 @@ export class LedgerReader {
   private readonly selectBlob: Statement<{ tenant: string; type: string; contentId: string }, { found: number }>;
   private readonly selectGaps: Statement<[], GapRow>;
   private readonly selectStreamGaps: Statement<{ tenant: string; type: string }, GapRow>;
+  private readonly selectDeliveredSince: Statement<{ since: number }, { tenant_id: string; content_type: string; blobs: number; events: number }>;
 
   constructor(
     protected readonly db: SqliteDatabase,
@@ -130,6 +141,10 @@ export class LedgerReader {
     this.selectStreamGaps = db.prepare(
       'SELECT * FROM retention_gaps WHERE tenant_id = :tenant AND content_type = :type ORDER BY gap_from',
     );
+    this.selectDeliveredSince = db.prepare(`
+      SELECT tenant_id, content_type, count(*) AS blobs, sum(record_count) AS events FROM blobs
+      WHERE delivered_at >= :since AND outcome IN ('delivered', 'rejected')
+      GROUP BY tenant_id, content_type ORDER BY tenant_id, content_type`);
   }
 
   getStream(stream: Stream): StreamState | undefined {
@@ -148,6 +163,11 @@ export class LedgerReader {
 
   listGaps(stream?: Stream): RetentionGap[] {
     return (stream ? this.selectStreamGaps.all(key(stream)) : this.selectGaps.all()).map(toGap);
+  }
+
+  /** Per stream, the blobs settled with their records stored at or after `since` (epoch ms), and their records. */
+  deliveredSince(since: number): RecentDelivery[] {
+    return this.selectDeliveredSince.all({ since }).map((row) => ({ tenantId: row.tenant_id, contentType: row.content_type, blobs: row.blobs, events: row.events }));
   }
 
   close(): void {
@@ -173,14 +193,15 @@ export class Ledger extends LedgerReader {
       VALUES (:tenant, :type, :contentId, :contentCreated, :contentExpiration, :now, :records, :outcome)
       ON CONFLICT DO NOTHING`);
     this.countBlob = db.prepare(`
-      INSERT INTO streams (tenant_id, content_type, blobs_delivered, events_delivered, blobs_expired, blobs_rejected, last_delivery_at)
-      VALUES (:tenant, :type, :delivered, :events, :expired, :rejected, :deliveredAt)
+      INSERT INTO streams (tenant_id, content_type, blobs_delivered, events_delivered, blobs_expired, blobs_rejected, last_delivery_at, newest_content_created)
+      VALUES (:tenant, :type, :delivered, :events, :expired, :rejected, :deliveredAt, :stored)
       ON CONFLICT (tenant_id, content_type) DO UPDATE SET
         blobs_delivered  = blobs_delivered  + excluded.blobs_delivered,
         events_delivered = events_delivered + excluded.events_delivered,
         blobs_expired    = blobs_expired    + excluded.blobs_expired,
         blobs_rejected   = blobs_rejected   + excluded.blobs_rejected,
-        last_delivery_at = coalesce(excluded.last_delivery_at, last_delivery_at)`);
+        last_delivery_at = coalesce(excluded.last_delivery_at, last_delivery_at),
+        newest_content_created = max(coalesce(newest_content_created, excluded.newest_content_created), coalesce(excluded.newest_content_created, newest_content_created))`);
     this.raiseCursor = db.prepare(`
       INSERT INTO streams (tenant_id, content_type, cursor, updated_at) VALUES (:tenant, :type, :to, :now)
       ON CONFLICT (tenant_id, content_type) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
@@ -260,6 +281,8 @@ export class Ledger extends LedgerReader {
       expired: commit.outcome === 'expired' ? 1 : 0,
       rejected: commit.outcome === 'rejected' ? 1 : 0,
       deliveredAt: delivered ? now : null,
+      // A blob with refused records still had the rest stored: it counts for how recent the output is.
+      stored: commit.outcome === 'expired' ? null : commit.contentCreated,
     });
     return true;
   }

@@ -45,6 +45,16 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (tenant_id, content_type, gap_from, gap_to)
   ) STRICT;
   `,
+  // For `o365-elk status` and the lag metric: how recent the newest delivered content of each stream is,
+  // and what was delivered lately.
+  `
+  ALTER TABLE streams ADD COLUMN newest_content_created INTEGER;
+  UPDATE streams SET newest_content_created = (
+    SELECT max(content_created) FROM blobs
+    WHERE blobs.tenant_id = streams.tenant_id AND blobs.content_type = streams.content_type AND outcome IN ('delivered', 'rejected')
+  );
+  CREATE INDEX blobs_by_delivery ON blobs (delivered_at);
+  `,
 ];
 
 export const LEDGER_VERSION = MIGRATIONS.length;

@@ -21,7 +21,7 @@ const CONTENT_TYPES = ['Audit.AzureActiveDirectory', 'Audit.Exchange', 'Audit.Sh
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 // One day of data at 3 entries a page: small, yet listings run over several pages.
-const smallData = (events = 1500) => ['--events', String(events), '--days', '1', '--page-size', '3'];
+const SMALL_DATA = ['--events', '1500', '--days', '1', '--page-size', '3'];
 
 let work: string;
 before(() => {
@@ -91,7 +91,7 @@ describe('o365-elk emulator over HTTPS', () => {
   let bearer: Record<string, string>;
 
   before(async () => {
-    emulator = await startEmulatorProcess(join(work, 'https'), smallData());
+    emulator = await startEmulatorProcess(join(work, 'https'), SMALL_DATA);
     tenant = emulator.tenants[0] as TenantEntry;
     feed = `/api/v1.0/${tenant.tenant_id}/activity/feed`;
     bearer = { Authorization: `Bearer ${await managementToken(emulator, tenant)}` };
@@ -219,7 +219,7 @@ describe('o365-elk emulator over HTTPS', () => {
 describe('o365-elk emulator --faults expired_rate=0.3', () => {
   let emulator: EmulatorProcess;
   before(async () => {
-    emulator = await startEmulatorProcess(join(work, 'expired'), [...smallData(), '--faults', 'expired_rate=0.3']);
+    emulator = await startEmulatorProcess(join(work, 'expired'), [...SMALL_DATA, '--faults', 'expired_rate=0.3']);
   });
   after(() => emulator?.close());
 
@@ -257,7 +257,7 @@ describe('o365-elk emulator refusing its options', () => {
 describe('o365-elk emulator --http', () => {
   let emulator: EmulatorProcess;
   before(async () => {
-    emulator = await startEmulatorProcess(join(work, 'http'), [...smallData(), '--http']);
+    emulator = await startEmulatorProcess(join(work, 'http'), [...SMALL_DATA, '--http']);
   });
   after(() => emulator?.close());
 

@@ -8,6 +8,7 @@ import { trimTrailingSlash, type TokenProviderOptions } from '../options.js';
 import { classifyAuthFailure, type AuthContext } from './auth-error.js';
 import { prepareCertificate } from './certificate.js';
 import { createMsalNetworkModule } from './msal-network.js';
+import type { ClientObserver } from '../observer.js';
 
 export interface TokenProvider {
   /**
@@ -25,6 +26,8 @@ export interface TokenProviderDeps {
   dispatcher?: Dispatcher;
   /** Where the tenant sits in the config (e.g. `tenants[0]`), named in error messages; default `tenant`. */
   configPath?: string;
+  /** Told of every token fetched from Entra ID and every failure (`onToken`). */
+  observer?: ClientObserver;
 }
 
 /** Builds the provider; a credential that cannot work (unreadable key, expired certificate) throws `AuthError`. */
@@ -74,9 +77,11 @@ export function createTokenProvider(options: TokenProviderOptions, deps: TokenPr
     try {
       const result = await msal.acquireTokenByClientCredential({ scopes: [scope], skipCache: forceRefresh });
       if (!result?.accessToken) throw new Error('no access token in the response');
+      if (!result.fromCache) deps.observer?.onToken?.({ outcome: 'issued' });
       return result.accessToken;
     } catch (error) {
       const failure = classifyAuthFailure(error, context);
+      deps.observer?.onToken?.({ outcome: 'failed', kind: failure.kind });
       deps.logger.warn({ tenantId: options.tenantId, kind: failure.kind, aadsts: failure.aadsts }, failure.message);
       throw failure;
     }
