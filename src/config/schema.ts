@@ -18,14 +18,9 @@ import {
   wholeNumber,
 } from './fields.js';
 
-export const CONTENT_TYPES = [
-  'Audit.AzureActiveDirectory',
-  'Audit.Exchange',
-  'Audit.SharePoint',
-  'Audit.General',
-  'DLP.All',
-] as const;
-export type ContentType = (typeof CONTENT_TYPES)[number];
+import { CONTENT_TYPES } from '../source/content-types.js';
+
+export { CONTENT_TYPES, type ContentType } from '../source/content-types.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -2,14 +2,9 @@
 // catalog, fault knobs and the request-handler signature every service implements.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export const CONTENT_TYPES = [
-  'Audit.AzureActiveDirectory',
-  'Audit.Exchange',
-  'Audit.SharePoint',
-  'Audit.General',
-  'DLP.All',
-] as const;
-export type ContentType = (typeof CONTENT_TYPES)[number];
+import type { ContentType } from '../source/content-types.js';
+
+export { CONTENT_TYPES, type ContentType } from '../source/content-types.js';
 
 export const ROLE_ACTIVITY_FEED_READ = 'ActivityFeed.Read';
 export const ROLE_ACTIVITY_FEED_READ_DLP = 'ActivityFeed.ReadDlp';

@@ -1,5 +1,6 @@
-// Alert conditions (authentication failure, retention gap, …): each is logged at error level, counted
-// in a metric, and optionally sent to a webhook (JSON POST) and/or a command (JSON on stdin).
+// Alert conditions (authentication failure, retention gap, stalled stream, dead letters): each is logged
+// at error level, counted in a metric, and optionally sent to a webhook (JSON POST) and/or a command
+// (JSON on stdin). The last two are judged per poll of a stream, from what the collector reports.
 import { spawn } from 'node:child_process';
 import { request } from 'undici';
 import type { Logger } from '../util/logger.js';
@@ -15,25 +16,78 @@ export interface Alert {
   details?: Record<string, unknown>;
 }
 
+export interface StreamRef {
+  tenantId: string;
+  contentType: string;
+}
+
 export interface Alerter {
   raise(alert: Alert): void;
+  /** Documents of the stream refused by the output and dead-lettered; alerted on when its poll ends. */
+  noteDeadLetters(stream: StreamRef, count: number): void;
+  /**
+   * Ends a poll of the stream. `progressed`: its cursor moved or a blob was delivered. Raises dead_letters
+   * for what was noted during the poll, and stalled_stream once `stalledAfterPolls` polls in a row made no
+   * progress (again only after the stream has progressed in between).
+   */
+  endPoll(stream: StreamRef, poll: { progressed: boolean }): void;
   /** Resolves once every hook started so far has finished. */
   flush(): Promise<void>;
 }
 
-export function createAlerter(options: { webhookUrl?: string; command?: string; logger: Logger; metrics: Metrics }): Alerter {
+export interface AlerterOptions {
+  webhookUrl?: string;
+  command?: string;
+  /** Polls in a row without progress before stalled_stream; default 3. */
+  stalledAfterPolls?: number;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function createAlerter(options: AlerterOptions): Alerter {
+  const stalledAfterPolls = options.stalledAfterPolls ?? 3;
   const pending = new Set<Promise<void>>();
+  const deadLetters = new Map<string, number>();
+  const pollsWithoutProgress = new Map<string, number>();
   const track = (work: Promise<void>): void => {
     pending.add(work);
     void work.finally(() => pending.delete(work));
   };
+  const raise = (alert: Alert): void => {
+    options.metrics.alerts.inc({ kind: alert.kind });
+    options.logger.error({ alert: alert.kind, tenant: alert.tenantId, contentType: alert.contentType, ...alert.details }, alert.message);
+    const payload = JSON.stringify({ '@timestamp': new Date().toISOString(), service: 'o365-elk', ...alert });
+    if (options.webhookUrl) track(postWebhook(options.webhookUrl, payload, options.logger));
+    if (options.command) track(runCommand(options.command, payload, alert.kind, options.logger));
+  };
+  const keyOf = (stream: StreamRef): string => `${stream.tenantId}/${stream.contentType}`;
   return {
-    raise(alert) {
-      options.metrics.alerts.inc({ kind: alert.kind });
-      options.logger.error({ alert: alert.kind, tenant: alert.tenantId, contentType: alert.contentType, ...alert.details }, alert.message);
-      const payload = JSON.stringify({ '@timestamp': new Date().toISOString(), service: 'o365-elk', ...alert });
-      if (options.webhookUrl) track(postWebhook(options.webhookUrl, payload, options.logger));
-      if (options.command) track(runCommand(options.command, payload, alert.kind, options.logger));
+    raise,
+    noteDeadLetters(stream, count) {
+      if (count > 0) deadLetters.set(keyOf(stream), (deadLetters.get(keyOf(stream)) ?? 0) + count);
+    },
+    endPoll(stream, poll) {
+      const key = keyOf(stream);
+      const refused = deadLetters.get(key) ?? 0;
+      deadLetters.delete(key);
+      if (refused > 0) {
+        raise({
+          kind: 'dead_letters',
+          ...stream,
+          message: `${refused} document${refused === 1 ? '' : 's'} of ${stream.contentType} (tenant ${stream.tenantId}) refused by the output and written to the dead-letter file — fix the cause in the output, then run o365-elk replay-dead-letter`,
+          details: { documents: refused },
+        });
+      }
+      const polls = poll.progressed ? 0 : (pollsWithoutProgress.get(key) ?? 0) + 1;
+      pollsWithoutProgress.set(key, polls);
+      if (polls === stalledAfterPolls) {
+        raise({
+          kind: 'stalled_stream',
+          ...stream,
+          message: `stream ${stream.contentType} of tenant ${stream.tenantId} made no progress in ${polls} polls in a row (cursor unmoved, no blob delivered) — see its last error with o365-elk status`,
+          details: { polls },
+        });
+      }
     },
     async flush() {
       await Promise.all(pending);

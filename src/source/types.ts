@@ -1,8 +1,7 @@
 // What the Management Activity API client offers the runtime.
-import type { ContentType } from '../emulator/types.js';
+import type { ContentType } from './content-types.js';
 
-export type { ContentType };
-export { CONTENT_TYPES } from '../emulator/types.js';
+export { CONTENT_TYPES, type ContentType } from './content-types.js';
 
 /** An audit record as the API serves it; the wire is loose, so fields are not trusted. */
 export type RawRecord = Record<string, unknown>;
