@@ -3,12 +3,15 @@ import { collectorCommands } from './collect.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { reportFatal } from './fatal.js';
+import { replayDeadLetterCommand } from './replay-dead-letter.js';
 import { subscriptionsCommand } from './subscriptions.js';
 
 const program = new Command('o365-elk')
   .description('Microsoft 365 audit logs from the Office 365 Management Activity API into Elasticsearch and OpenSearch')
   .showHelpAfterError();
-for (const command of [...collectorCommands(), subscriptionsCommand(), emulatorCommand()]) program.addCommand(command);
+for (const command of [...collectorCommands(), subscriptionsCommand(), replayDeadLetterCommand(), emulatorCommand()]) {
+  program.addCommand(command);
+}
 // With no command at all, a newcomer gets the demo rather than a usage error.
 program.addCommand(demoCommand(), { isDefault: true });
 

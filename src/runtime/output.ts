@@ -1,7 +1,10 @@
 // Builds the one enabled output from its configuration.
+import { join } from 'node:path';
 import type { OutputConfig } from '../config/index.js';
 import { createConsoleSink } from '../sinks/console.js';
+import { createElasticsearchSink } from '../sinks/elasticsearch/index.js';
 import { createFileSink } from '../sinks/file.js';
+import { createLogstashSink } from '../sinks/logstash/index.js';
 import type { Sink } from '../sinks/types.js';
 import type { Logger } from '../util/logger.js';
 
@@ -11,7 +14,7 @@ export interface OutputContext {
   logger: Logger;
 }
 
-export function createOutputSink(output: OutputConfig, _context: OutputContext): Sink {
+export function createOutputSink(output: OutputConfig, context: OutputContext): Sink {
   switch (output.type) {
     case 'file':
       return createFileSink({
@@ -22,7 +25,12 @@ export function createOutputSink(output: OutputConfig, _context: OutputContext):
       });
     case 'console':
       return createConsoleSink({ pretty: output.console.pretty });
-    default:
-      throw new Error(`output.${output.type} is not available in this build yet — use output.file or output.console`);
+    case 'elasticsearch':
+      return createElasticsearchSink(output.elasticsearch, {
+        logger: context.logger,
+        defaultDeadLetterPath: join(context.deadLetterDir, 'dead-letter.ndjson'),
+      });
+    case 'logstash':
+      return createLogstashSink(output.logstash, { logger: context.logger });
   }
 }
