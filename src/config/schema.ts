@@ -159,6 +159,26 @@ export function createConfigSchema(baseDir: string) {
         port: wholeNumber({ min: 0, max: 65535 }).default(5066),
       })
       .prefault({}),
+    enrich: z
+      .strictObject({
+        geoip: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            city_database: file('set it to a MaxMind or DB-IP city .mmdb file, or remove it to use the packaged database').optional(),
+            asn_database: file('set it to a MaxMind or DB-IP ASN .mmdb file, or remove it to use the packaged data').optional(),
+          })
+          .prefault({}),
+        user_agent: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+        app_names: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            cache_path: file().optional(),
+            ttl: duration().prefault('7d'),
+          })
+          .prefault({}),
+        tenant_names: z.record(guid(TENANT_ID_FIX), text()).default({}),
+      })
+      .prefault({}),
     alerts: z
       .strictObject({
         webhook_url: httpUrl({ example: 'https://alerts.example.com/hook' }).optional(),

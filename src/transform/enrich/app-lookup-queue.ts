@@ -12,10 +12,6 @@ export interface AppLookupQueueOptions {
   tenant: GraphTenant;
   logger: Logger;
   onAnswer(appId: string, name: string | null): void;
-  /** Ids waiting at most; more are dropped until there is room (they come back with later records). */
-  capacity?: number;
-  /** Pauses between failed attempts; Retry-After wins, up to maxDelayMs. */
-  retry?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
 }
 
 export interface AppLookupStats {
@@ -29,8 +25,10 @@ export interface AppLookupStats {
   refused: boolean;
 }
 
-const DEFAULT_CAPACITY = 1_000;
-const DEFAULT_RETRY = { baseDelayMs: 1_000, maxDelayMs: 300_000 };
+// Ids waiting at most; more are dropped until there is room (they come back with later records).
+const CAPACITY = 1_000;
+// Pauses between failed attempts; a Retry-After wins, up to five minutes.
+const RETRY: RetryPolicy = { maxAttempts: Infinity, baseDelayMs: 1_000, maxDelayMs: 300_000 };
 // An id that keeps failing (not throttling) is set aside after this many tries so that it cannot hold
 // up the ids behind it; it is queued again when a later record names it.
 const ATTEMPTS_PER_ID = 3;
@@ -39,23 +37,18 @@ export class AppLookupQueue {
   private readonly pending: string[] = [];
   private readonly queued = new Set<string>();
   private readonly stopping = new AbortController();
-  private readonly capacity: number;
-  private readonly retry: RetryPolicy;
   private worker: Promise<void> = Promise.resolve();
   private working = false;
   private failuresInARow = 0;
   private attemptsOnHead = 0;
   readonly stats: AppLookupStats = { answered: 0, throttled: 0, failed: 0, dropped: 0, refused: false };
 
-  constructor(private readonly options: AppLookupQueueOptions) {
-    this.capacity = options.capacity ?? DEFAULT_CAPACITY;
-    this.retry = { maxAttempts: Infinity, ...DEFAULT_RETRY, ...options.retry };
-  }
+  constructor(private readonly options: AppLookupQueueOptions) {}
 
   /** Queues a lower-case application id for lookup, unless it is already queued. Never waits. */
   enqueue(appId: string): void {
     if (this.stats.refused || this.stopping.signal.aborted || this.queued.has(appId)) return;
-    if (this.pending.length >= this.capacity) {
+    if (this.pending.length >= CAPACITY) {
       this.stats.dropped += 1;
       return;
     }
@@ -67,8 +60,13 @@ export class AppLookupQueue {
     }
   }
 
-  /** Abandons the lookup in flight and the ones waiting. */
-  async close(): Promise<void> {
+  /** Abandons the lookups in flight and waiting, after giving them up to `waitMs` to finish. */
+  async close(waitMs = 0): Promise<void> {
+    if (waitMs > 0 && this.working) {
+      const timer = new AbortController();
+      await Promise.race([this.worker, sleep(waitMs, undefined, { signal: timer.signal }).catch(() => undefined)]);
+      timer.abort();
+    }
     this.stopping.abort();
     await this.worker;
   }
@@ -102,14 +100,14 @@ export class AppLookupQueue {
     const tenantId = this.options.tenant.tenantId;
     if (error instanceof GraphBusyError) {
       this.stats.throttled += 1;
-      const delayMs = backoffDelay(this.failuresInARow, this.retry, error.retryAfterMs);
+      const delayMs = backoffDelay(this.failuresInARow, RETRY, error.retryAfterMs);
       this.options.logger.debug({ tenantId, delayMs }, `${error.message}; next lookup in ${Math.ceil(delayMs / 1000)} s`);
       return delayMs;
     }
     this.stats.failed += 1;
     this.attemptsOnHead += 1;
     if (this.attemptsOnHead >= ATTEMPTS_PER_ID) this.finishHead();
-    const delayMs = backoffDelay(this.failuresInARow, this.retry);
+    const delayMs = backoffDelay(this.failuresInARow, RETRY);
     // The first failure of a run is worth a warning; the rest of the run would only repeat it.
     const level = this.failuresInARow === 1 ? 'warn' : 'debug';
     const reason = error instanceof Error ? error.message : String(error);

@@ -40,6 +40,7 @@ export function openAppNameStore(path: string): AppNameStore {
   } catch (error) {
     throw new Error(
       `cannot open the application name cache ${path} (${(error as Error).message}) — set enrich.app_names.cache_path to a writable file, or enrich.app_names.enabled=false`,
+      { cause: error },
     );
   }
   const select = db.prepare<[], { tenant_id: string; app_id: string; name: string | null; learnt_at: number }>(

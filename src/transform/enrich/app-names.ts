@@ -21,7 +21,6 @@ export interface AppNameDirectoryOptions {
   /** Age after which a learnt name is looked up again (it is still used meanwhile). */
   ttlMs: number;
   logger: Logger;
-  now?: () => number;
 }
 
 export interface AppNameDirectory {
@@ -31,7 +30,8 @@ export interface AppNameDirectory {
   learn(tenantId: string | undefined, appId: string, name: string): void;
   /** Per tenant, for logs and metrics. */
   stats(): Record<string, AppLookupStats>;
-  close(): Promise<void>;
+  /** Stops lookups, after giving those queued up to `waitMs` to finish (default: none), and closes the cache. */
+  close(options?: { waitMs?: number }): Promise<void>;
 }
 
 interface Known {
@@ -43,13 +43,12 @@ interface Known {
 const NEGATIVE_TTL_MS = 86_400_000;
 
 export function createAppNameDirectory(options: AppNameDirectoryOptions): AppNameDirectory {
-  const now = options.now ?? Date.now;
   const known = new Map<string, Known>();
   for (const entry of options.store?.all() ?? []) known.set(keyOf(entry.tenantId, entry.appId), entry);
   let storeFailed = false;
 
   const remember = (tenantId: string, appId: string, name: string | null): void => {
-    const entry = { name, learntAt: now() };
+    const entry = { name, learntAt: Date.now() };
     known.set(keyOf(tenantId, appId), entry);
     try {
       options.store?.save({ tenantId, appId, ...entry });
@@ -68,7 +67,7 @@ export function createAppNameDirectory(options: AppNameDirectoryOptions): AppNam
     }),
   );
 
-  const isStale = (entry: Known): boolean => now() - entry.learntAt > (entry.name === null ? Math.min(options.ttlMs, NEGATIVE_TTL_MS) : options.ttlMs);
+  const isStale = (entry: Known): boolean => Date.now() - entry.learntAt > (entry.name === null ? Math.min(options.ttlMs, NEGATIVE_TTL_MS) : options.ttlMs);
 
   return {
     nameOf(tenantId, appId) {
@@ -79,11 +78,13 @@ export function createAppNameDirectory(options: AppNameDirectoryOptions): AppNam
       return entry?.name ?? undefined;
     },
     learn(tenantId, appId, name) {
-      if (tenantId !== undefined && !known.has(keyOf(tenantId, appId))) known.set(keyOf(tenantId, appId), { name, learntAt: now() });
+      if (tenantId === undefined) return;
+      const key = keyOf(tenantId, appId);
+      if (typeof known.get(key)?.name !== 'string') known.set(key, { name, learntAt: Date.now() });
     },
     stats: () => Object.fromEntries([...queues].map(([tenantId, queue]) => [tenantId, { ...queue.stats }])),
-    async close() {
-      await Promise.all([...queues.values()].map((queue) => queue.close()));
+    async close({ waitMs = 0 } = {}) {
+      await Promise.all([...queues.values()].map((queue) => queue.close(waitMs)));
       options.store?.close();
     },
   };

@@ -81,7 +81,7 @@ function readRanges(path: string, width: number, names: OrganizationNames, parse
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read the ASN table ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — ${FIX}`);
+    throw new Error(`cannot read the ASN table ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — ${FIX}`, { cause: error });
   }
   let capacity = 1;
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) capacity += 1;

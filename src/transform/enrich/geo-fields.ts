@@ -72,13 +72,19 @@ function maxMind(data: Json): GeoFields {
   });
 }
 
+const countryNames = new Map<string, string | undefined>();
+
 function countryName(code: string): string | undefined {
-  try {
-    const name = COUNTRY_NAMES.of(code);
-    return name === code ? undefined : name;
-  } catch {
-    return undefined;
+  if (!countryNames.has(code)) {
+    let name: string | undefined;
+    try {
+      name = COUNTRY_NAMES.of(code);
+    } catch {
+      name = undefined;
+    }
+    countryNames.set(code, name === code ? undefined : name);
   }
+  return countryNames.get(code);
 }
 
 function location(latitude: unknown, longitude: unknown): { lat: number; lon: number } | undefined {

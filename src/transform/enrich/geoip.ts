@@ -58,7 +58,10 @@ export function createGeoIpEnricher(locator: GeoLocator): Enricher {
 
 function putAnswer(doc: Doc, endpoint: string, answer: GeoAnswer): void {
   // Each document gets its own objects, so that changing one document can never change another.
-  if (answer.geo !== undefined) put(doc, `${endpoint}.geo`, structuredClone(answer.geo));
+  if (answer.geo !== undefined) {
+    const { location, ...names } = answer.geo;
+    put(doc, `${endpoint}.geo`, location === undefined ? names : { ...names, location: { ...location } });
+  }
   if (answer.as !== undefined) {
     put(doc, `${endpoint}.as.number`, answer.as.number);
     put(doc, `${endpoint}.as.organization.name`, answer.as.organization);
@@ -93,6 +96,6 @@ async function openMmdb(path: string, kind: string): Promise<Reader<Response>> {
     return await maxmind.open<Response>(path, { cache: { max: 1 } });
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new Error(`cannot open the GeoIP ${kind} database ${path} (${reason}) — check enrich.geoip.${kind === 'city' ? 'city' : 'asn'}_database, or set enrich.geoip.enabled=false`);
+    throw new Error(`cannot open the GeoIP ${kind} database ${path} (${reason}) — check enrich.geoip.${kind === 'city' ? 'city' : 'asn'}_database, or set enrich.geoip.enabled=false`, { cause: error });
   }
 }

@@ -6,7 +6,8 @@
  *   Opens what the enabled enrichers need, once, at start: GeoIP databases, the application name cache.
  *   - enrichers: pass to createTransformer; tenantNames: pass to createTransformer too.
  *   - appNames: per-tenant lookup statistics (for metrics), when application names are on.
- *   - close(): abandons Graph lookups in flight and closes the cache (not the Graph tenants).
+ *   - close({ waitMs? }): abandons Graph lookups (after up to waitMs for the queued ones to finish) and
+ *     closes the cache; the Graph tenants stay open (their owner closes them).
  *   GeoIP databases that are not installed cost one warning and no GeoIP; a database the settings name
  *   that cannot be opened, or an unusable cache path, throws a one-line error.
  *
@@ -41,7 +42,8 @@ export interface Enrichment {
   enrichers: Enricher[];
   tenantNames: Record<string, string>;
   appNames?: AppNameDirectory;
-  close(): Promise<void>;
+  /** Stops application name lookups (after up to `waitMs` for those queued) and closes the cache. */
+  close(options?: { waitMs?: number }): Promise<void>;
 }
 
 export interface EnrichmentDeps {
@@ -53,10 +55,13 @@ export interface EnrichmentDeps {
 export async function createEnrichment(settings: EnrichmentSettings, deps: EnrichmentDeps): Promise<Enrichment> {
   const enrichers: Enricher[] = [];
   if (settings.geoip.enabled) {
+    const missing: GeoDatabaseMissingError[] = [];
     const sources = {
-      city: packagedOrWarn(() => citySource(settings.geoip.cityDatabase), deps.logger),
-      asn: packagedOrWarn(() => asnSource(settings.geoip.asnDatabase), deps.logger),
+      city: installed(() => citySource(settings.geoip.cityDatabase), missing),
+      asn: installed(() => asnSource(settings.geoip.asnDatabase), missing),
     };
+    // GeoIP is optional: packages that are not installed are worth a warning, not a failure.
+    if (missing[0] !== undefined) deps.logger.warn(missing[0].message);
     if (sources.city !== undefined || sources.asn !== undefined) enrichers.push(createGeoIpEnricher(await openGeoLocator(sources)));
   }
   if (settings.userAgent.enabled) enrichers.push(createUserAgentEnricher());
@@ -75,20 +80,16 @@ export async function createEnrichment(settings: EnrichmentSettings, deps: Enric
     enrichers,
     tenantNames: settings.tenantNames,
     ...(appNames ? { appNames } : {}),
-    close: async () => appNames?.close(),
+    close: async (options) => appNames?.close(options),
   };
 }
 
-let missingWarned = false;
-
-/** A packaged database that is not installed is worth one warning, not a failure: GeoIP is optional. */
-function packagedOrWarn<T extends CitySource | AsnSource>(source: () => T, logger: Logger): T | undefined {
+function installed<T extends CitySource | AsnSource>(source: () => T, missing: GeoDatabaseMissingError[]): T | undefined {
   try {
     return source();
   } catch (error) {
     if (!(error instanceof GeoDatabaseMissingError)) throw error;
-    if (!missingWarned) logger.warn(error.message);
-    missingWarned = true;
+    missing.push(error);
     return undefined;
   }
 }

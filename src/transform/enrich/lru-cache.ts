@@ -22,8 +22,4 @@ export class LruCache<K, V> {
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
     return value;
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

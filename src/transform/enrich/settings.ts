@@ -44,6 +44,7 @@ export function enrichmentSettingsFromConfig(config: EnrichConfigSource): Enrich
   const enrich = config.enrich ?? {};
   const { city_database: cityDatabase, asn_database: asnDatabase } = enrich.geoip ?? {};
   const fromTenants = config.tenants.flatMap((tenant) => (tenant.name ? [[tenant.tenant_id, tenant.name] as const] : []));
+  const configured = Object.entries(enrich.tenant_names ?? {});
   return {
     geoip: { enabled: enrich.geoip?.enabled ?? true, ...(cityDatabase ? { cityDatabase } : {}), ...(asnDatabase ? { asnDatabase } : {}) },
     userAgent: { enabled: enrich.user_agent?.enabled ?? true },
@@ -52,7 +53,7 @@ export function enrichmentSettingsFromConfig(config: EnrichConfigSource): Enrich
       cachePath: enrich.app_names?.cache_path ?? join(dirname(config.state.path), 'app-names.db'),
       ttlMs: enrich.app_names?.ttl ?? DEFAULT_APP_NAME_TTL_MS,
     },
-    // An explicit enrich.tenant_names entry wins over the tenant's own name.
-    tenantNames: { ...Object.fromEntries(fromTenants), ...enrich.tenant_names },
+    // An explicit enrich.tenant_names entry wins over the tenant's own name, however either spells the id.
+    tenantNames: Object.fromEntries([...fromTenants, ...configured].map(([id, name]) => [id.toLowerCase(), name])),
   };
 }
