@@ -25,6 +25,7 @@ const STATIC_FILES: Record<string, string> = {
   '/ui/app.js': 'text/javascript; charset=utf-8',
   '/ui/map.js': 'text/javascript; charset=utf-8',
   '/ui/status.js': 'text/javascript; charset=utf-8',
+  '/ui/time.js': 'text/javascript; charset=utf-8',
   '/ui/style.css': 'text/css; charset=utf-8',
 };
 
@@ -90,6 +91,6 @@ function readPublicFile(name: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new Error(`the web page's file ${file} cannot be read (${reason}); reinstall o365-elk, or set http.enabled=false`);
+    throw new Error(`the web page's file ${file} cannot be read (${reason}); reinstall o365-elk, or set http.enabled=false`, { cause: error });
   }
 }

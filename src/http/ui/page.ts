@@ -35,7 +35,7 @@ ${world.background}
 </table>
 </section>
 <section aria-labelledby="status-heading">
-<h2 id="status-heading">Streams</h2>
+<h2 id="status-heading">Status</h2>
 <div id="status" class="muted">Waiting for the status…</div>
 </section>
 </main>

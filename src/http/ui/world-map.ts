@@ -3,7 +3,7 @@
 // which is linear in degrees: the page places each sign-in with three numbers instead of a map library.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { geoEquirectangular, geoGraticule10, geoPath, type GeoProjection } from 'd3-geo';
+import { geoEquirectangular, geoPath, type GeoProjection } from 'd3-geo';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 
@@ -41,11 +41,9 @@ export function renderWorldMap(): WorldMap {
   const land = path(feature(world, world.objects.land)) ?? '';
   // Shared arcs only: coastlines are drawn by the land, so only borders between two countries remain.
   const borders = path(mesh(world, world.objects.countries, (a, b) => a !== b)) ?? '';
-  const graticule = path(geoGraticule10()) ?? '';
   const height = (NORTH - SOUTH) * UNITS_PER_DEGREE;
   const background = [
     `<rect class="ocean" width="${WIDTH}" height="${height}"/>`,
-    `<path class="graticule" d="${graticule}"/>`,
     `<path class="land" d="${land}"/>`,
     `<path class="borders" d="${borders}"/>`,
   ].join('');

@@ -2,11 +2,14 @@
 // Sign-ins on the world map the server drew. Its projection is linear in degrees and its three numbers
 // are on the <svg> element, so placing a sign-in takes no map library. Text from audit records only ever
 // goes in through textContent: user names and places are data, never markup.
+import { formatTime } from './time.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const RADIUS = 3;
 const LATEST_ROWS = 10;
-// Failures are drawn last, so no crowd of successes at the same place can hide one.
+// Failures are drawn last and smaller: where a place has both, a red dot sits inside a green ring, so
+// neither a crowd of successes hides a failure nor a failure hides that people also signed in there.
 const DRAWING_ORDER = { success: 0, unknown: 1, failure: 2 };
+const RADIUS = { success: 4.2, unknown: 4.2, failure: 2.8 };
 
 export function createSignInLayer(svg) {
   const originX = Number(svg.dataset.originX);
@@ -22,7 +25,7 @@ export function createSignInLayer(svg) {
         dot.setAttribute('class', `sign-in ${signIn.outcome}`);
         dot.setAttribute('cx', (originX + signIn.lon * unitsPerDegree).toFixed(2));
         dot.setAttribute('cy', (originY - signIn.lat * unitsPerDegree).toFixed(2));
-        dot.setAttribute('r', String(RADIUS));
+        dot.setAttribute('r', String(RADIUS[signIn.outcome]));
         const title = document.createElementNS(SVG_NS, 'title');
         title.textContent = describe(signIn);
         dot.append(title);
@@ -71,8 +74,4 @@ function describe(signIn) {
 
 function place(signIn) {
   return [signIn.city, signIn.country].filter(Boolean).join(', ') || undefined;
-}
-
-function formatTime(ms) {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

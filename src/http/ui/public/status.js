@@ -1,17 +1,40 @@
 /* global document */
-// The daemon's status as /api/status serves it, shown without knowing its exact shape: single values
-// become a list of facts, and every list of objects (the streams, the retention gaps) a table whose
-// columns are the objects' fields. A field the server adds later appears without a change here.
+// Where each stream stands, from the report /api/status serves (src/http/stream-status.ts): one row per
+// stream, and the retention gaps when there are any. Before the first poll there is no ledger yet, and the
+// report is a problem to show instead.
+import { formatDuration, formatTime } from './time.js';
 
-export function showStatus(container, status) {
-  const parts = [];
-  const facts = [];
-  for (const [key, value] of Object.entries(isObject(status) ? status : { status })) {
-    if (Array.isArray(value) && value.length > 0 && value.every(isObject)) parts.push(tableOf(key, value));
-    else if (Array.isArray(value) && value.length === 0) facts.push([key, 'none']);
-    else facts.push(...flatten(key, value));
+const STREAM_COLUMNS = [
+  ['tenant', (s) => s.tenant],
+  ['content type', (s) => s.contentType],
+  ['delivered up to', (s) => formatTime(s.cursor)],
+  ['lag', (s) => formatDuration(s.lagSeconds)],
+  ['last hour', (s) => `${count(s.lastHour?.blobs, 'blob')}, ${count(s.lastHour?.events, 'event')}`],
+  ['events in all', (s) => number(s.total?.events)],
+  ['expired blobs', (s) => number(s.total?.expiredBlobs)],
+  ['next poll', (s) => formatTime(s.nextPollAt)],
+];
+
+const GAP_COLUMNS = [
+  ['tenant', (g) => g.tenant],
+  ['content type', (g) => g.contentType],
+  ['lost from', (g) => formatTime(g.from)],
+  ['lost to', (g) => formatTime(g.to)],
+  ['noticed', (g) => formatTime(g.detectedAt)],
+];
+
+export function showStatus(container, report) {
+  const problem = report?.problem ?? report?.error;
+  if (!Array.isArray(report?.streams)) {
+    showStatusProblem(container, problem ?? 'the report lists no streams');
+    return;
   }
-  if (facts.length > 0) parts.unshift(factsOf(facts));
+  const parts = [tableOf('Streams', STREAM_COLUMNS, report.streams, showLastError)];
+  if (report.retentionGaps?.length > 0) parts.push(tableOf('Retention gaps: audit records lost for good', GAP_COLUMNS, report.retentionGaps));
+  const note = document.createElement('p');
+  note.className = 'muted';
+  note.textContent = `As of ${formatTime(report.generatedAt)}, from the ledger ${report.ledger ?? ''}`;
+  parts.push(note);
   container.classList.remove('muted');
   container.replaceChildren(...parts);
 }
@@ -21,72 +44,37 @@ export function showStatusProblem(container, problem) {
   container.textContent = `Status unavailable: ${problem}`;
 }
 
-function tableOf(name, rows) {
-  const flatRows = rows.map((row) => new Map(Object.entries(row).flatMap(([key, value]) => flatten(key, value))));
-  const columns = [...new Set(flatRows.flatMap((row) => [...row.keys()]))];
+function tableOf(caption, columns, rows, decorate = () => {}) {
   const table = document.createElement('table');
-  table.createCaption().textContent = label(name);
+  table.createCaption().textContent = caption;
   const head = table.createTHead().insertRow();
-  for (const column of columns) {
+  for (const [name] of columns) {
     const th = document.createElement('th');
-    th.textContent = label(column);
+    th.textContent = name;
     head.append(th);
   }
   const body = table.createTBody();
-  for (const row of flatRows) {
-    const tr = body.insertRow();
-    for (const column of columns) {
-      const value = row.get(column);
-      const cell = tr.insertCell();
-      cell.textContent = format(value);
-      if (typeof value === 'number') cell.className = 'number';
-    }
+  for (const item of rows) {
+    const row = body.insertRow();
+    for (const [, value] of columns) row.insertCell().textContent = value(item) ?? '—';
+    decorate(row, item);
   }
   return table;
 }
 
-function factsOf(facts) {
-  const list = document.createElement('dl');
-  list.className = 'facts';
-  for (const [key, value] of facts) {
-    const term = document.createElement('dt');
-    term.textContent = label(key);
-    const description = document.createElement('dd');
-    description.textContent = format(value);
-    list.append(term, description);
-  }
-  return list;
+/** A stream's last error goes on a line of its own under the stream, across the whole table. */
+function showLastError(row, stream) {
+  if (!stream.lastError) return;
+  const cell = row.parentElement.insertRow().insertCell();
+  cell.colSpan = STREAM_COLUMNS.length;
+  cell.className = 'error';
+  cell.textContent = `${formatTime(stream.lastErrorAt)}: ${stream.lastError}`;
 }
 
-/** [dotted key, value] pairs: nested objects are spread into their fields. */
-function flatten(key, value) {
-  if (!isObject(value)) return [[key, value]];
-  const entries = Object.entries(value);
-  if (entries.length === 0) return [[key, undefined]];
-  return entries.flatMap(([inner, innerValue]) => flatten(`${key}.${inner}`, innerValue));
+function number(value) {
+  return typeof value === 'number' ? value.toLocaleString() : '—';
 }
 
-function format(value) {
-  if (value === null || value === undefined || value === '') return '—';
-  if (typeof value === 'number') return value.toLocaleString();
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) {
-    const time = new Date(value);
-    if (!Number.isNaN(time.getTime())) return time.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-  }
-  if (Array.isArray(value)) return value.map(format).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-/** `lagSeconds` and `last_error` read as "lag seconds" and "last error". */
-function label(key) {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_.]+/g, ' ')
-    .toLowerCase();
-}
-
-function isObject(value) {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function count(value, noun) {
+  return typeof value === 'number' ? `${value.toLocaleString()} ${noun}${value === 1 ? '' : 's'}` : '—';
 }
