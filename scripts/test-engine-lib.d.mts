@@ -17,6 +17,7 @@ export interface TestEngine {
 /**
  * Builds the engine if its sources changed, starts it with a fresh data directory under `dir`, and
  * resolves once the cluster is yellow. Port 0 (the default) lets the OS choose a free port. The JVM also
- * stops by itself when the calling process dies.
+ * stops by itself when the calling process dies. `keepData` keeps the indices an engine stopped earlier
+ * left under `dir` (restart it on the port it had, so that clients find it again).
  */
-export declare function startTestEngine(options: { dir: string; port?: number }): Promise<TestEngine>;
+export declare function startTestEngine(options: { dir: string; port?: number; keepData?: boolean }): Promise<TestEngine>;

@@ -27,9 +27,10 @@ export class ToolchainMissingError extends Error {}
 
 /**
  * Builds the engine if its sources changed, starts it with a fresh data directory under `dir`, and
- * resolves once the cluster is yellow. Port 0 (the default) lets the OS choose a free port.
+ * resolves once the cluster is yellow. Port 0 (the default) lets the OS choose a free port. `keepData`
+ * keeps what an engine stopped earlier left under `dir`, so that a test can restart it.
  */
-export async function startTestEngine({ dir, port = 0 }) {
+export async function startTestEngine({ dir, port = 0, keepData = false }) {
   if (typeof dir !== 'string' || dir === '') throw new Error('test engine needs a directory: pass { dir }');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`test engine port must be an integer from 0 to 65535, got ${port}`);
@@ -38,7 +39,7 @@ export async function startTestEngine({ dir, port = 0 }) {
   mkdirSync(engineDir, { recursive: true });
   checkToolchain();
   await buildIfChanged(engineDir);
-  return run(engineDir, port);
+  return run(engineDir, port, keepData);
 }
 
 function checkToolchain() {
@@ -119,13 +120,13 @@ function runToCompletion(command, args, logPath) {
   });
 }
 
-async function run(engineDir, port) {
+async function run(engineDir, port, keepData) {
   const logPath = join(engineDir, 'engine.log');
   const pidPath = join(engineDir, 'engine.pid');
   const log = openSync(logPath, 'w');
   const child = spawn(
     'java',
-    [...JVM_OPTIONS, '-cp', readClasspath().join(delimiter), MAIN_CLASS, '--dir', engineDir, '--port', String(port)],
+    [...JVM_OPTIONS, '-cp', readClasspath().join(delimiter), MAIN_CLASS, '--dir', engineDir, '--port', String(port), '--keep-data', String(keepData)],
     { stdio: ['ignore', 'pipe', log] },
   );
   closeSync(log);

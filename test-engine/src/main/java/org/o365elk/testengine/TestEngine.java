@@ -18,7 +18,8 @@ import org.opensearch.node.Node;
 /**
  * Runs a single-node OpenSearch on 127.0.0.1 for tests and benchmarks.
  *
- * <p>Usage: {@code TestEngine --dir DIR [--port N]}. Port 0 or none lets the OS choose. Once HTTP
+ * <p>Usage: {@code TestEngine --dir DIR [--port N] [--keep-data true|false]}. Port 0 or none lets the
+ * OS choose; the data under DIR is deleted at start unless {@code --keep-data true}. Once HTTP
  * listens, prints exactly one line {@code listening http://127.0.0.1:PORT} on stdout; logs go to
  * stderr. Stops on SIGTERM/SIGINT and when the process that started it dies.
  */
@@ -32,8 +33,11 @@ public final class TestEngine {
         Path home = engineArgs.dir().resolve("home");
         Path data = engineArgs.dir().resolve("data");
         prepareHome(home);
-        // Every run starts empty so that one run's indices never leak into the next.
-        deleteRecursively(data);
+        // Every run starts empty so that one run's indices never leak into the next, unless the caller
+        // restarts an engine on purpose to find its data again (a test of an engine outage).
+        if (!engineArgs.keepData()) {
+            deleteRecursively(data);
+        }
         Files.createDirectories(data);
 
         Settings settings = Settings.builder()
