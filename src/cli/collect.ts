@@ -1,6 +1,7 @@
 // `o365-elk once`, `run` and `backfill`: the collector's three modes.
 import { Command, Option } from 'commander';
 import { loadConfig, parseDuration, type Config } from '../config/index.js';
+import { serveDaemonEndpoints } from '../http/index.js';
 import { runCollector, type CollectorMode, type CollectorSummary } from '../runtime/collector.js';
 import { createProgressReporter } from '../runtime/progress.js';
 import { createLogger, type Logger } from '../util/logger.js';
@@ -57,12 +58,14 @@ async function collectAndExit(mode: CollectorMode, options: ConfigOptions, since
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   const progress = mode !== 'run' && process.stderr.isTTY ? createProgressReporter(process.stderr) : undefined;
+  const endpoints = mode === 'run' ? await serveDaemonEndpoints(config, logger) : undefined;
   const summary = await runCollector(config, logger, {
     mode,
     ...(since ? { sinceMs: parseDuration(since) } : {}),
     signal: stop.signal,
     ...(progress ? { onProgress: progress.update } : {}),
-  });
+    ...(endpoints ? { metrics: endpoints.metrics, signIns: endpoints.signIns } : {}),
+  }).finally(() => endpoints?.server.close());
   progress?.finish();
   // Stopping is how `run` ends; a `once` or `backfill` that was stopped has left part of its pass undone.
   const cutShort = mode !== 'run' && stop.signal.aborted;

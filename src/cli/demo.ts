@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
+import { serveDaemonEndpoints, type DaemonEndpoints } from '../http/index.js';
 import { runEmulatorCommand } from '../emulator/command.js';
 import { runCollector } from '../runtime/collector.js';
 import { createLogger } from '../util/logger.js';
@@ -45,7 +46,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     startThrottle: false,
     windowError: 'AF20055',
   });
-  const config = loadConfig({ file: resolve(dir, 'connector.yml'), overrides: ['poll.interval=15s', ...options.E] });
+  // The status page is part of the demo; -E http.enabled=false turns it off.
+  const config = loadConfig({ file: resolve(dir, 'connector.yml'), overrides: ['poll.interval=15s', 'http.enabled=true', ...options.E] });
   const logger = createLogger({ level: config.logging.level, json: config.logging.json });
   logger.info(
     { emulator: emulator.url, output: config.output.type === 'file' ? config.output.file.path : config.output.type, ledger: config.state.path },
@@ -54,10 +56,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
+  let endpoints: DaemonEndpoints | undefined;
   try {
-    const summary = await runCollector(config, logger, { mode: 'run', signal: stop.signal });
+    endpoints = await serveDaemonEndpoints(config, logger, { anyPortIfTaken: true });
+    const summary = await runCollector(config, logger, { mode: 'run', signal: stop.signal, ...(endpoints ? { metrics: endpoints.metrics, signIns: endpoints.signIns } : {}) });
     logger.info({ recordsDelivered: summary.recordsDelivered, blobsDelivered: summary.blobsDelivered }, 'demo stopped');
   } finally {
+    await endpoints?.server.close();
     await emulator.close();
   }
   return EXIT_OK;

@@ -24,6 +24,7 @@ export const FAULT_PRESETS: Record<'none' | 'realistic' | 'hostile', Faults> = {
     unauthorizedContentTypes: [],
     clockSkewSeconds: 0,
     graphThrottleRate: 0,
+    withheldRoles: [],
   },
   realistic: {
     latencyMs: 250,
@@ -46,6 +47,7 @@ export const FAULT_PRESETS: Record<'none' | 'realistic' | 'hostile', Faults> = {
     unauthorizedContentTypes: [],
     clockSkewSeconds: 0,
     graphThrottleRate: 0.01,
+    withheldRoles: [],
   },
   hostile: {
     latencyMs: 5,
@@ -68,10 +70,11 @@ export const FAULT_PRESETS: Record<'none' | 'realistic' | 'hostile', Faults> = {
     unauthorizedContentTypes: [],
     clockSkewSeconds: 90,
     graphThrottleRate: 0.2,
+    withheldRoles: [],
   },
 };
 
-type KnobKind = 'number' | 'rate' | 'boolean' | 'status' | 'contentTypes';
+type KnobKind = 'number' | 'rate' | 'boolean' | 'status' | 'contentTypes' | 'roles';
 /** Knob names as users write them, mapped to their field and kind. Documented in the README. */
 export const FAULT_KNOBS: Record<string, { field: keyof Faults; kind: KnobKind; help: string }> = {
   latency_ms: { field: 'latencyMs', kind: 'number', help: 'added latency per request, ms' },
@@ -94,6 +97,7 @@ export const FAULT_KNOBS: Record<string, { field: keyof Faults; kind: KnobKind; 
   unauthorized: { field: 'unauthorizedContentTypes', kind: 'contentTypes', help: 'content types the apps may not read, separated by +' },
   clock_skew_s: { field: 'clockSkewSeconds', kind: 'number', help: "offset of the emulator's clock, seconds" },
   graph_throttle_rate: { field: 'graphThrottleRate', kind: 'rate', help: 'share of Graph requests answered 429' },
+  withheld_roles: { field: 'withheldRoles', kind: 'roles', help: 'app roles without admin consent (left out of tokens), separated by +' },
 };
 
 export class FaultSpecError extends Error {}
@@ -136,6 +140,8 @@ function parseKnobValue(name: string, kind: KnobKind, raw: string): unknown {
       }
       return types as ContentType[];
     }
+    case 'roles':
+      return raw.split('+').filter((role) => role.length > 0);
     case 'status':
       if (raw === '403' || raw === '429') return Number(raw);
       throw new FaultSpecError(`fault knob ${name} takes 403 or 429, not "${raw}"`);

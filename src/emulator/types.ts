@@ -112,6 +112,8 @@ export interface Faults {
   clockSkewSeconds: number;
   /** Share of Graph requests answered 429 with Retry-After. */
   graphThrottleRate: number;
+  /** App roles left out of every token, as when admin consent was never granted for them. */
+  withheldRoles: string[];
 }
 
 /** Listing behaviour where Microsoft's contract is unknown or has changed; see the README. */

@@ -3,15 +3,17 @@
 import { setMaxListeners } from 'node:events';
 import { dirname } from 'node:path';
 import type { Config, ContentType } from '../config/index.js';
-import { openLedger, type Ledger } from '../state/index.js';
+import { openLedger, type Ledger, type StreamState } from '../state/index.js';
 import { AuthError, ensureSubscriptions, ManagementApiError, type ManagementApiClient } from '../source/index.js';
 import { createTransformer } from '../transform/index.js';
+import { openEnrichment, type OpenedEnrichment } from './enrichment.js';
 import type { Logger } from '../util/logger.js';
 import { createAlerter, type Alerter } from './alerts.js';
 import { createCommitQueue } from './commit-queue.js';
 import type { BlobDeliveryContext } from './deliver-blob.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { clientObserver, createMetrics, instrumentSink, type Metrics } from './metrics.js';
 import { createOutputSink } from './output.js';
+import type { RecentSignIns } from './recent-sign-ins.js';
 import { createRunStats, type RunStats } from './stats.js';
 import { createSlots, type Slots } from './slots.js';
 import { runStreamPass, type PassProgress } from './stream-pass.js';
@@ -31,6 +33,8 @@ export interface CollectorOptions {
   onProgress?: (stream: string, progress: PassProgress) => void;
   /** Shared with the HTTP endpoints when they run; a private registry otherwise. */
   metrics?: Metrics;
+  /** Fed with delivered sign-ins for the map page, when the daemon serves it. */
+  signIns?: RecentSignIns;
 }
 
 export interface CollectorSummary extends RunStats {
@@ -50,13 +54,14 @@ interface TenantRuntime {
 export async function runCollector(config: Config, logger: Logger, options: CollectorOptions): Promise<CollectorSummary> {
   const summary: CollectorSummary = { ...createRunStats(), authFailures: [], fatalErrors: [] };
   const metrics = options.metrics ?? createMetrics();
-  const alerts = createAlerter({ ...definedAlertHooks(config), logger, metrics });
+  const alerts = createAlerter({ ...definedAlertHooks(config), stalledAfterPolls: config.alerts.stalled_after_polls, logger, metrics });
   const ledger = openLedger(config.state.path);
-  const sink = createOutputSink(config.output, { deadLetterDir: dirname(config.state.path), logger });
+  const stopTrackingLag = metrics.trackStreams(() => ledger.listStreams());
+  const sink = instrumentSink(createOutputSink(config.output, { deadLetterDir: dirname(config.state.path), logger }), metrics);
   const tenants: TenantRuntime[] = config.tenants.map((tenant, index) => ({
     tenantId: tenant.tenant_id,
     name: tenant.name,
-    client: createTenantClient(tenant, index, config, logger),
+    client: createTenantClient(tenant, index, config, logger, clientObserver(metrics, tenant.tenant_id)),
     slots: createSlots(config.api.max_concurrency),
     contentTypes: [...tenant.content_types],
     subscribed: false,
@@ -70,11 +75,14 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
   };
   options.signal.addEventListener('abort', onStop, { once: true });
 
+  metrics.readiness.expectTenants(tenants.map((t) => t.tenantId));
+  let enrichment: OpenedEnrichment | undefined;
+
   try {
     await sink.open();
-    const transformer = createTransformer({
-      tenantNames: Object.fromEntries(config.tenants.flatMap((t) => (t.name ? [[t.tenant_id, t.name]] : []))),
-    });
+    metrics.readiness.outputOpened();
+    enrichment = await openEnrichment(config, logger);
+    const transformer = createTransformer({ enrichers: enrichment.enrichers, tenantNames: enrichment.tenantNames });
     const running = new Map<string, Promise<void>>();
     const failures: FailureContext = { logger, summary, alerts, metrics };
     const commits = createCommitQueue(ledger);
@@ -99,8 +107,11 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
             stats: summary,
             logger,
             alerts,
+            metrics,
+            ...(options.signIns ? { signIns: options.signIns } : {}),
             now: Date.now,
           };
+          const before = ledger.getStream(ctx.stream);
           const pass = runStreamPass(ctx, {
             mode: passMode,
             sinceMs,
@@ -112,7 +123,10 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
           })
             .then(() => ledger.recordPoll(ctx.stream, { nextPollAt: options.mode === 'run' ? Date.now() + config.poll.interval : null }))
             .catch((error: unknown) => handleStreamError(error, tenant, contentType, ledger, failures))
-            .finally(() => running.delete(key));
+            .finally(() => {
+              alerts.endPoll(ctx.stream, { progressed: madeProgress(before, ledger.getStream(ctx.stream)) });
+              running.delete(key);
+            });
           running.set(key, pass);
         }
       }
@@ -132,8 +146,10 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
   } finally {
     options.signal.removeEventListener('abort', onStop);
     await sink.close();
+    await enrichment?.close();
     await Promise.all(tenants.map((t) => t.client.close()));
     await alerts.flush();
+    stopTrackingLag();
     ledger.close();
   }
   return summary;
@@ -165,9 +181,17 @@ async function subscribe(tenant: TenantRuntime, failures: FailureContext): Promi
     const failed = new Set(result.failed.map((f) => f.contentType));
     tenant.contentTypes = tenant.contentTypes.filter((ct) => !failed.has(ct));
     tenant.subscribed = true;
+    failures.metrics.readiness.tenantReady(tenant.tenantId);
   } catch (error) {
+    failures.metrics.readiness.tenantNotReady(tenant.tenantId, error instanceof Error ? error.message : String(error));
     recordTenantFailure(error, tenant, failures);
   }
+}
+
+/** A poll progressed when the stream's cursor moved or a blob reached the output. */
+function madeProgress(before: StreamState | undefined, after: StreamState | undefined): boolean {
+  if (!after) return false;
+  return after.cursor !== (before?.cursor ?? null) || after.blobsDelivered + after.blobsRejected > (before ? before.blobsDelivered + before.blobsRejected : 0);
 }
 
 function handleStreamError(error: unknown, tenant: TenantRuntime, contentType: ContentType, ledger: Ledger, failures: FailureContext): void {
@@ -186,7 +210,6 @@ function recordTenantFailure(error: unknown, tenant: TenantRuntime, failures: Fa
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof AuthError) {
     failures.summary.authFailures.push(message);
-    failures.metrics.authFailures.inc({ tenant: tenant.tenantId, reason: error.kind });
     failures.alerts.raise({ kind: 'authentication_failure', tenantId: tenant.tenantId, message, details: { reason: error.kind } });
   } else if (error instanceof ManagementApiError && (error.kind === 'fatal' || error.kind === 'tls')) {
     failures.summary.fatalErrors.push(message);

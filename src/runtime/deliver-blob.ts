@@ -7,7 +7,9 @@ import { ExpiredContentError, MissingContentError } from '../source/index.js';
 import type { ContentBlob, ContentType, ManagementClient } from '../source/types.js';
 import type { Transformer } from '../transform/index.js';
 import type { Alerter } from './alerts.js';
+import type { RecentSignIns } from './recent-sign-ins.js';
 import type { CommitQueue } from './commit-queue.js';
+import { countBlob, countWrite, type Metrics } from './metrics.js';
 import type { RunStats } from './stats.js';
 
 export interface BlobDeliveryContext {
@@ -21,7 +23,10 @@ export interface BlobDeliveryContext {
   stats: RunStats;
   logger: Logger;
   alerts: Alerter;
+  metrics: Metrics;
   now: () => number;
+  /** The sign-in map's feed, when the daemon serves its page. */
+  signIns?: RecentSignIns;
 }
 
 export type BlobOutcome = 'delivered' | 'expired';
@@ -41,15 +46,20 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
         }),
       );
       const result = await ctx.sink.write(documents);
+      ctx.signIns?.observeDelivered(documents, result.rejected);
       records += documents.length;
       rejected += result.rejected.length;
       ctx.stats.recordsDelivered += result.acknowledged;
       ctx.stats.recordsDuplicate += result.duplicates;
       ctx.stats.recordsRejected += result.rejected.length;
+      countWrite(ctx.metrics, ctx.stream, result);
+      ctx.alerts.noteDeadLetters(ctx.stream, result.rejected.length);
     }
   } catch (error) {
     if (error instanceof ExpiredContentError) return commitExpired(ctx, blob, 'the API answered that it has expired');
     if (error instanceof MissingContentError) return commitExpired(ctx, blob, 'the API answered that it does not exist');
+    // Cut off by shutdown is no failure: the blob is simply fetched next time.
+    if (!signal.aborted) countBlob(ctx.metrics, ctx.stream, 'failed');
     throw error;
   }
   await ctx.commits.commit({
@@ -60,6 +70,7 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
     records,
     outcome: rejected > 0 ? 'rejected' : 'delivered',
   });
+  countBlob(ctx.metrics, ctx.stream, rejected > 0 ? 'rejected' : 'delivered');
   ctx.stats.blobsDelivered += 1;
   return 'delivered';
 }
@@ -77,6 +88,7 @@ async function commitExpired(ctx: BlobDeliveryContext, blob: ContentBlob, why: s
     records: 0,
     outcome: 'expired',
   });
+  countBlob(ctx.metrics, ctx.stream, 'expired');
   ctx.stats.blobsExpired += 1;
   return 'expired';
 }

@@ -1,7 +1,7 @@
 // Maps a tenant's configuration onto the source stage's plain options.
 import { readFileSync } from 'node:fs';
 import type { Config, TenantConfig } from '../config/index.js';
-import { createManagementClient, type ManagementApiClient } from '../source/index.js';
+import { createManagementClient, type ClientObserver, type ManagementApiClient } from '../source/index.js';
 import type { ClientCredential, ManagementClientOptions } from '../source/options.js';
 import type { Logger } from '../util/logger.js';
 
@@ -21,8 +21,8 @@ export function managementClientOptions(tenant: TenantConfig, api: Config['api']
 }
 
 /** `index` is the tenant's position in the configuration, so errors name the key to fix (`tenants[1].auth`). */
-export function createTenantClient(tenant: TenantConfig, index: number, config: Config, logger: Logger): ManagementApiClient {
-  return createManagementClient(managementClientOptions(tenant, config.api), { logger, configPath: `tenants[${index}]` });
+export function createTenantClient(tenant: TenantConfig, index: number, config: Config, logger: Logger, observer?: ClientObserver): ManagementApiClient {
+  return createManagementClient(managementClientOptions(tenant, config.api), { logger, configPath: `tenants[${index}]`, ...(observer ? { observer } : {}) });
 }
 
 function clientCredential(tenant: TenantConfig): ClientCredential {

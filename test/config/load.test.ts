@@ -58,7 +58,13 @@ test('a minimal file gets every default', () => {
   assert.deepEqual(config.poll, { interval: 180_000, lookback: 86_400_000, since: 604_800_000 });
   assert.deepEqual(config.logging, { level: 'info', json: 'auto' });
   assert.deepEqual(config.http, { enabled: false, host: '127.0.0.1', port: 5066 });
-  assert.deepEqual(config.alerts, {});
+  assert.deepEqual(config.alerts, { stalled_after_polls: 3 });
+  assert.deepEqual(config.enrich, {
+    geoip: { enabled: true },
+    user_agent: { enabled: true },
+    app_names: { enabled: true, ttl: 604_800_000 },
+    tenant_names: {},
+  });
   assert.deepEqual(config.output, { type: 'console', console: { pretty: false } });
   assert.deepEqual(config.warnings, []);
 });
@@ -267,8 +273,8 @@ test('a __proto__ key is just an unknown setting, wherever it comes from', () =>
   const found = problems(MINIMAL + '__proto__: { polluted: true }\n', { overrides: ['constructor.prototype.polluted=true', '__proto__.polluted=true'] });
   assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype is untouched');
   assert.deepEqual(found, [
-    'config: __proto__: is not a setting — remove it (settings here: tenants, api, poll, state, output, logging, http, alerts)',
-    'config: constructor: is not a setting — remove it (settings here: tenants, api, poll, state, output, logging, http, alerts)',
+    'config: __proto__: is not a setting — remove it (settings here: tenants, api, poll, state, output, logging, http, enrich, alerts)',
+    'config: constructor: is not a setting — remove it (settings here: tenants, api, poll, state, output, logging, http, enrich, alerts)',
   ]);
 });
 

@@ -19,7 +19,7 @@ export type TokenCheck =
 export interface IdentityServiceOptions {
   tenants: readonly EmulatedTenant[];
   clock: Clock;
-  /** Accepted for symmetry with the other services; Entra has no fault knobs of its own yet. */
+  /** `withheldRoles`: roles left out of every token, as when admin consent is missing for them. */
   faults: Faults;
   /** Access-token lifetime, seconds (Entra's default 3599). */
   tokenLifetimeSeconds?: number;
@@ -50,7 +50,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     const issuedAt = Math.floor(clock.now() / 1000);
     const issuer = `https://sts.windows.net/${tenant.tenantId}/`;
     const objectId = servicePrincipalObjectId(tenant.tenantId, app.clientId);
-    const roles = rolesFor(app, resource.serves);
+    const roles = rolesFor(app, resource.serves).filter((role) => !options.faults.withheldRoles.includes(role));
     const accessToken = await signer.sign({
       aud: resource.audience,
       iss: issuer,

@@ -28,6 +28,7 @@ ${world.background}
 <g id="sign-ins"></g>
 </svg>
 <p class="legend"><span class="swatch success"></span>succeeded <span class="swatch failure"></span>failed <span class="swatch unknown"></span>outcome unknown</p>
+<p class="muted">Locations: <a href="https://db-ip.com">IP Geolocation by DB-IP</a> (CC BY 4.0), unless your own GeoIP databases are configured.</p>
 <table id="latest">
 <caption>Latest sign-ins</caption>
 <thead><tr><th>time</th><th>user</th><th>place</th><th>address</th><th>application</th><th>outcome</th></tr></thead>
