@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { compareIds, readOutput, startEmulator, type RunningEmulator } from './processes.mjs';
+import { compareIds, readOutput, startCollector, startEmulator, type CollectorOptions, type CollectorProcess, type RunningEmulator } from './processes.mjs';
 
 export interface Scenario {
   emulator: RunningEmulator;
@@ -14,16 +14,35 @@ export interface Scenario {
   config: string;
   outputDir: string;
   ledger: string;
+  /** A collector on this scenario's config that is killed, should the test end with it still running, before the emulator stops. */
+  startCollector(command: CollectorOptions['command'], args?: string[]): CollectorProcess;
 }
 
 export async function startScenario(t: TestContext, emulatorArgs: string[]): Promise<Scenario> {
   const dir = mkdtempSync(join(tmpdir(), 'o365-elk-collector-'));
   const emulator = await startEmulator({ dir, args: emulatorArgs });
+  const config = join(dir, 'connector.yml');
+  const collectors: CollectorProcess[] = [];
   t.after(async () => {
+    for (const collector of collectors) {
+      collector.kill('SIGKILL');
+      await collector.exited;
+    }
     await emulator.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { emulator, dir, config: join(dir, 'connector.yml'), outputDir: join(dir, 'output'), ledger: join(dir, 'state.db') };
+  return {
+    emulator,
+    dir,
+    config,
+    outputDir: join(dir, 'output'),
+    ledger: join(dir, 'state.db'),
+    startCollector(command, args = []) {
+      const collector = startCollector({ command, config, args });
+      collectors.push(collector);
+      return collector;
+    },
+  };
 }
 
 /** The output's ids against the truth; returns the number of duplicate lines, which some tests allow. */
