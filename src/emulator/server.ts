@@ -73,7 +73,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     liveEventsPerMinute: options.liveEventsPerMinute,
     ...(options.meanBlobRecords ? { meanBlobRecords: options.meanBlobRecords } : {}),
   });
-  const identity = createIdentityService({ tenants, clock, faults: options.faults });
+  // Credentials live in real time (skew included): clients stamp assertions and cache tokens by their
+  // own clocks, so moving the content clock forward must not expire them.
+  const identityClock = createClock({ skewSeconds: options.faults.clockSkewSeconds });
+  const identity = createIdentityService({ tenants, clock: identityClock, faults: options.faults });
   const activity = createActivityApi({
     catalog,
     tenants,

@@ -49,6 +49,8 @@ interface TenantRuntime {
   slots: Slots;
   contentTypes: ContentType[];
   subscribed: boolean;
+  /** An authentication_failure alert was raised and the tenant has not authenticated since: raise no more. */
+  authAlerted: boolean;
 }
 
 export async function runCollector(config: Config, logger: Logger, options: CollectorOptions): Promise<CollectorSummary> {
@@ -65,6 +67,7 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
     slots: createSlots(config.api.max_concurrency),
     contentTypes: [...tenant.content_types],
     subscribed: false,
+    authAlerted: false,
   }));
   // Deliveries in flight may finish after listing stops, but not past the grace period.
   const hardStop = new AbortController();
@@ -181,6 +184,7 @@ async function subscribe(tenant: TenantRuntime, failures: FailureContext): Promi
     const failed = new Set(result.failed.map((f) => f.contentType));
     tenant.contentTypes = tenant.contentTypes.filter((ct) => !failed.has(ct));
     tenant.subscribed = true;
+    tenant.authAlerted = false;
     failures.metrics.readiness.tenantReady(tenant.tenantId);
   } catch (error) {
     failures.metrics.readiness.tenantNotReady(tenant.tenantId, error instanceof Error ? error.message : String(error));
@@ -210,6 +214,11 @@ function recordTenantFailure(error: unknown, tenant: TenantRuntime, failures: Fa
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof AuthError) {
     failures.summary.authFailures.push(message);
+    if (tenant.authAlerted) {
+      failures.logger.warn({ tenant: tenant.tenantId }, `${message} (still failing)`);
+      return;
+    }
+    tenant.authAlerted = true;
     failures.alerts.raise({ kind: 'authentication_failure', tenantId: tenant.tenantId, message, details: { reason: error.kind } });
   } else if (error instanceof ManagementApiError && (error.kind === 'fatal' || error.kind === 'tls')) {
     failures.summary.fatalErrors.push(message);

@@ -1,13 +1,13 @@
 // NDJSON files in a directory, rotated by size. A write is acknowledged only once its lines are on
 // disk (fdatasync), so the ledger never gets ahead of what survived a crash.
-import { mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createWriteCoalescer, type FlushResult } from './coalescer.js';
 import type { OutputDocument, Sink } from './types.js';
 
 export interface FileSinkOptions {
   path: string;
-  /** Base name of the files: `<filename>-<UTC timestamp>-<n>.ndjson`. */
+  /** Base name of the files: `<filename>-<UTC timestamp>-<nnnn>.ndjson`. */
   filename: string;
   rotateEveryBytes: number;
   /** Rotated files kept; older ones are deleted. 0 keeps every file. */
@@ -19,27 +19,48 @@ export function createFileSink(options: FileSinkOptions): Sink {
   let bytesInFile = 0;
   let fileCounter = 0;
 
+  // Names sort by creation: a UTC timestamp to the millisecond, then a zero-padded counter.
+  const ourFiles = async (): Promise<string[]> =>
+    (await readdir(options.path)).filter((name) => name.startsWith(`${options.filename}-`) && name.endsWith('.ndjson')).sort();
+
+  /**
+   * Continues the newest file while it has room, so that runs from cron share files instead of each
+   * starting one (which, with number_of_files, would delete earlier runs' output).
+   */
+  async function openCurrentFile(): Promise<void> {
+    const newest = (await ourFiles()).at(-1);
+    if (newest !== undefined) {
+      const path = join(options.path, newest);
+      const { size } = await stat(path);
+      if (size < options.rotateEveryBytes) {
+        handle = await open(path, 'a', 0o600);
+        bytesInFile = size;
+        return;
+      }
+    }
+    await openNextFile();
+  }
+
   async function openNextFile(): Promise<void> {
     await handle?.close();
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
     fileCounter += 1;
-    handle = await open(join(options.path, `${options.filename}-${stamp}-${fileCounter}.ndjson`), 'a', 0o600);
+    handle = await open(join(options.path, `${options.filename}-${stamp}-${String(fileCounter).padStart(4, '0')}.ndjson`), 'a', 0o600);
     bytesInFile = 0;
     await pruneOldFiles();
   }
 
   async function pruneOldFiles(): Promise<void> {
     if (options.numberOfFiles <= 0) return;
-    const ours = (await readdir(options.path))
-      .filter((name) => name.startsWith(`${options.filename}-`) && name.endsWith('.ndjson'))
-      .sort();
+    const ours = await ourFiles();
     for (const name of ours.slice(0, Math.max(0, ours.length - options.numberOfFiles))) {
       await rm(join(options.path, name), { force: true });
     }
   }
 
   const coalescer = createWriteCoalescer(async (documents: OutputDocument[]): Promise<FlushResult> => {
-    if (!handle || bytesInFile >= options.rotateEveryBytes) await openNextFile();
+    if (!handle) await openCurrentFile();
+    else if (bytesInFile >= options.rotateEveryBytes) await openNextFile();
     const text = documents.map((d) => `${JSON.stringify(d.source)}\n`).join('');
     const { bytesWritten } = await handle!.write(text);
     bytesInFile += bytesWritten;

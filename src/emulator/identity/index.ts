@@ -32,7 +32,7 @@ export interface IdentityServiceOptions {
 
 export interface IdentityService {
   routes: RouteHandler;
-  /** Checks signature, expiry (virtual clock) and audience of `Authorization: Bearer …`. */
+  /** Checks signature, expiry (on the identity clock) and audience of `Authorization: Bearer …`. */
   verifyAccessToken(authorizationHeader: string | undefined, resource: EmulatedResource): TokenCheck;
 }
 

@@ -82,7 +82,8 @@ export function createTokenProvider(options: TokenProviderOptions, deps: TokenPr
     } catch (error) {
       const failure = classifyAuthFailure(error, context);
       deps.observer?.onToken?.({ outcome: 'failed', kind: failure.kind });
-      deps.logger.warn({ tenantId: options.tenantId, kind: failure.kind, aadsts: failure.aadsts }, failure.message);
+      // The caller reports it (the collector raises an authentication_failure alert); here it is detail.
+      deps.logger.debug({ tenantId: options.tenantId, kind: failure.kind, aadsts: failure.aadsts }, failure.message);
       throw failure;
     }
   };
