@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { servicePrincipalObjectId } from './directory.js';
-import { FIRST_PARTY_APPS } from './first-party-apps.js';
+import { FIRST_PARTY_APPS } from '../transform/enrich/first-party-apps.js';
 import type { TokenCheck } from './identity/index.js';
 import { firstHeader, isGuid, requestOrigin } from './identity/http.js';
 import { unitFloat } from './random.js';

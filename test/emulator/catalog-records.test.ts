@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DLP_SENSITIVE_TYPES } from '../../src/emulator/catalog/index.js';
 import { PUBLIC_ADDRESSES } from '../../src/emulator/catalog/public-addresses.js';
-import { FIRST_PARTY_APPS } from '../../src/emulator/first-party-apps.js';
+import { FIRST_PARTY_APPS } from '../../src/transform/enrich/first-party-apps.js';
 import type { AuditRecord, ContentType } from '../../src/emulator/types.js';
 import { allRecords, catalogOf, HOUR, START } from './catalog-fixtures.js';
 

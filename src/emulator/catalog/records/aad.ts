@@ -1,5 +1,5 @@
 // Audit.AzureActiveDirectory: sign-ins (RecordType 15) and directory changes (RecordType 8).
-import { FIRST_PARTY_APPS } from '../../first-party-apps.js';
+import { FIRST_PARTY_APPS } from '../../../transform/enrich/first-party-apps.js';
 import type { AuditRecord } from '../../types.js';
 import { SCRIPTED_USER_AGENTS } from '../devices.js';
 import { between, chance, guid, pick, weighted, type Draw } from '../draw.js';
