@@ -27,11 +27,11 @@ import {
 
 const USAGE = 'usage: node scripts/crash-test-es.mjs [--kills N] [--events N] [--engine URL]';
 const OUTPUT_OPENED = /"msg":"elasticsearch output: .* writing to /;
-// Before the first kill nothing says how fast this machine indexes; afterwards each kill lands within
-// a random share of the estimated time left, so the kills spread over the whole backfill and the last
-// one still finds work in progress.
-const FIRST_DELAY_LIMIT_MS = 5000;
-const DELAY_LIMIT_MS = { min: 250, max: 10_000 };
+// Each kill lands when the index has reached a random point of its own share of the backlog (kill k of
+// N somewhere in the k-th Nth of the first 90 %), so every kill hits work in progress however fast or
+// slow the machine is, and the kills spread over the whole backfill.
+const KILL_SPAN = 0.9;
+const COUNT_POLL_MS = 50;
 
 function positiveInteger(name, text) {
   if (!/^[1-9]\d*$/.test(text)) {
@@ -78,34 +78,41 @@ async function outputOpened(collector) {
   return false;
 }
 
-function nextDelayLimit(remaining, killsLeft, indexedPerMs) {
-  if (indexedPerMs === undefined) return FIRST_DELAY_LIMIT_MS;
-  const share = remaining / indexedPerMs / (killsLeft + 1);
-  return Math.round(Math.min(DELAY_LIMIT_MS.max, Math.max(DELAY_LIMIT_MS.min, share)));
+function killTarget(kill, truthSize) {
+  const share = (kill - 1 + Math.random()) / kills;
+  return Math.max(1, Math.floor(share * KILL_SPAN * truthSize));
+}
+
+/** Resolves true once the index holds `target` documents, false if the collector exits first. */
+async function indexReaches(collector, target) {
+  let exited = false;
+  void collector.exited.then(() => (exited = true));
+  while (!exited) {
+    if ((await countDocuments(engineUrl, index)) >= target) return true;
+    await sleep(COUNT_POLL_MS);
+  }
+  return false;
 }
 
 async function crashRepeatedly(truthSize) {
   const outcomes = [];
-  let indexed = 0;
-  let deliveringMs = 0;
   for (let kill = 1; kill <= kills; kill++) {
-    const indexedPerMs = indexed > 0 && deliveringMs > 0 ? indexed / deliveringMs : undefined;
-    const delayMs = Math.round(Math.random() * nextDelayLimit(truthSize - indexed, kills - kill + 1, indexedPerMs));
+    const target = killTarget(kill, truthSize);
     const collector = startCollector({ command: 'once', config, args: outputArgs });
     if (!(await outputOpened(collector))) {
       const exit = await collector.exited;
       throw new Error(`the collector exited (${exit.code ?? exit.signal}) before it opened its output:\n${exit.stderr}`);
     }
-    const finishedFirst = await Promise.race([collector.exited.then(() => true), sleep(delayMs).then(() => false)]);
-    if (!finishedFirst) collector.kill('SIGKILL');
+    const opened = Date.now();
+    const reached = await indexReaches(collector, target);
+    if (reached) collector.kill('SIGKILL');
     const exit = await collector.exited;
-    if (finishedFirst && exit.code !== 0) throw new Error(`the collector failed (exit ${exit.code}) between kills:\n${exit.stderr}`);
+    if (!reached && exit.code !== 0) throw new Error(`the collector failed (exit ${exit.code}) between kills:\n${exit.stderr}`);
+    const delayMs = Date.now() - opened;
     const now = await countDocuments(engineUrl, index);
-    deliveringMs += delayMs;
-    indexed = now;
-    const how = finishedFirst ? `finished its pass (exit ${exit.code}) within ${delayMs} ms` : `SIGKILL ${delayMs} ms after the output opened`;
+    const how = reached ? `SIGKILL ${delayMs} ms after the output opened, at ${target} documents` : `finished its pass (exit ${exit.code}) within ${delayMs} ms`;
     say(`kill ${kill}/${kills}: ${how}; ${now} of ${truthSize} records in the index`);
-    outcomes.push({ delayMs, killed: !finishedFirst, indexed: now });
+    outcomes.push({ delayMs, killed: reached, indexed: now });
   }
   return outcomes;
 }
