@@ -37,6 +37,8 @@ RUN if [ "$GEOIP" = "true" ]; then \
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
+# V8 grows its heap lazily far beyond the live data; 128 MB holds a steady state without extra CPU.
+ENV NODE_OPTIONS=--max-old-space-size=128
 RUN groupadd --system o365-elk \
  && useradd --system --gid o365-elk --home-dir /var/lib/o365-elk --shell /usr/sbin/nologin o365-elk \
  && install -d -m 0700 -o o365-elk -g o365-elk /var/lib/o365-elk \

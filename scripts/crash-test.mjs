@@ -31,7 +31,7 @@ import { compareIds, readLedgerBlobs, readOutput, startCollector, startEmulator 
 const USAGE = 'usage: node scripts/crash-test.mjs [--kills N] [--events N] [--latency-ms N] [--seed N] [--keep]';
 /** Tenants the emulator serves by default, and blob fetches in flight per tenant (api.max_concurrency). */
 const TENANTS = 2;
-const MAX_CONCURRENCY = 8;
+const MAX_CONCURRENCY = 16;
 // Every run starts a new output file, and the file output keeps 7 by default: more kills would delete
 // the oldest files, and with them records the ledger says were delivered.
 const KEEP_EVERY_FILE = ['-E', 'output.file.number_of_files=1024'];

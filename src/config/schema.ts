@@ -136,7 +136,7 @@ export function createConfigSchema(baseDir: string) {
     api: z
       .strictObject({
         requests_per_minute: wholeNumber({ min: 1 }).default(2000),
-        max_concurrency: wholeNumber({ min: 1 }).default(8),
+        max_concurrency: wholeNumber({ min: 1 }).default(16),
         request_timeout: duration().prefault('60s'),
       })
       .prefault({}),

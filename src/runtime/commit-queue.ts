@@ -8,7 +8,7 @@ export interface CommitQueue {
 }
 
 export function createCommitQueue(ledger: Ledger, options: { maxDelayMs?: number; maxBatch?: number } = {}): CommitQueue {
-  const maxDelayMs = options.maxDelayMs ?? 20;
+  const maxDelayMs = options.maxDelayMs ?? 5;
   const maxBatch = options.maxBatch ?? 1000;
   let batch: { entry: BlobCommit; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let timer: NodeJS.Timeout | undefined;

@@ -22,8 +22,9 @@ export interface BudgetOptions {
 export function createRequestBudget({ limit, windowMs, now = () => performance.now() }: BudgetOptions): RequestBudget {
   if (!Number.isFinite(limit) || limit < 1) throw new RangeError(`the request budget must be at least 1 request, got ${limit}`);
   // Generic cell rate algorithm: `burst` requests may go at once, the rest one every `interval`, which
-  // keeps any window at burst + (limit - burst) = limit requests.
-  const burst = Math.max(1, Math.floor(limit / 10));
+  // keeps any window at burst + (limit - burst) = limit requests. A small burst keeps the sustained
+  // rate close to the limit (99 % with limit/100), which is what a long backfill runs at.
+  const burst = Math.max(1, Math.floor(limit / 100));
   const interval = limit > burst ? windowMs / (limit - burst) : windowMs;
   const tolerance = (burst - 1) * interval;
   let theoreticalArrival = now();

@@ -54,7 +54,7 @@ test('a minimal file gets every default', () => {
   assert.equal(tenant.publisher_identifier, TENANT);
   assert.deepEqual(tenant.ssl, { certificate_authorities: [], verification_mode: 'full' });
   assert.deepEqual(tenant.credential, { method: 'client_secret', secret: SECRET });
-  assert.deepEqual(config.api, { requests_per_minute: 2000, max_concurrency: 8, request_timeout: 60_000 });
+  assert.deepEqual(config.api, { requests_per_minute: 2000, max_concurrency: 16, request_timeout: 60_000 });
   assert.deepEqual(config.poll, { interval: 180_000, lookback: 86_400_000, since: 604_800_000 });
   assert.deepEqual(config.logging, { level: 'info', json: 'auto' });
   assert.deepEqual(config.http, { enabled: false, host: '127.0.0.1', port: 5066 });
