@@ -7,11 +7,12 @@ import { reportFatal } from './fatal.js';
 import { replayDeadLetterCommand } from './replay-dead-letter.js';
 import { statusCommand } from './status.js';
 import { subscriptionsCommand } from './subscriptions.js';
+import { transformCommand } from './transform.js';
 
 const program = new Command('o365-elk')
   .description('Microsoft 365 audit logs from the Office 365 Management Activity API into Elasticsearch and OpenSearch')
   .showHelpAfterError();
-for (const command of [...collectorCommands(), statusCommand(), doctorCommand(), subscriptionsCommand(), replayDeadLetterCommand(), emulatorCommand()]) {
+for (const command of [...collectorCommands(), statusCommand(), doctorCommand(), subscriptionsCommand(), transformCommand(), replayDeadLetterCommand(), emulatorCommand()]) {
   program.addCommand(command);
 }
 // With no command at all, a newcomer gets the demo rather than a usage error.
