@@ -199,8 +199,10 @@ describe('against a hostile emulator', () => {
         }
       }
       assert.ok(expired < blobs.length);
-      // The faults were met, not dodged: cut-off bodies, stale pages, repaired URIs, refusals.
-      for (const sign of ['broke off', 'restarting the listing', 'rebuilding it from api_url', 'answered with an error']) {
+      // The faults were met, not dodged: cut-off bodies, repaired URIs, refusals. (Stale pages depend on
+      // the paging tokens, which carry the time, so a short listing may meet none; listing.test.ts
+      // proves the restart deterministically.)
+      for (const sign of ['broke off', 'rebuilding it from api_url', 'answered with an error']) {
         assert.ok(logLines().some((line) => line.includes(sign)), `no "${sign}" in the log`);
       }
       assert.ok(Math.abs(client.clockSkewMs() - 120_000) < 5000);
