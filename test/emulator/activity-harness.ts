@@ -7,6 +7,7 @@ import { Agent, request } from 'undici';
 import { createActivityApi } from '../../src/emulator/activity/index.js';
 import type { TokenCheck } from '../../src/emulator/identity/index.js';
 import { FAULT_PRESETS } from '../../src/emulator/faults.js';
+import { DEFAULT_BEHAVIOUR } from '../../src/emulator/server.js';
 import {
   CONTENT_TYPES,
   type ApiBehaviour,
@@ -186,13 +187,6 @@ export function manualClock(start = NOW): Clock {
   return { now: () => now, advance: (ms) => void (now += ms) };
 }
 
-export const DEFAULT_BEHAVIOUR: ApiBehaviour = {
-  pageSize: 100,
-  lowercaseNextPage: false,
-  startThrottle: false,
-  windowErrorCode: 'AF20055',
-  missingBlobStatus: 404,
-};
 
 export interface Reply {
   status: number;

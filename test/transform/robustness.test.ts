@@ -7,6 +7,7 @@ import { createTransformer } from '../../src/transform/index.js';
 import { MAX_STRING_LENGTH } from '../../src/transform/json-safe.js';
 import type { OutputDocument } from '../../src/sinks/types.js';
 import { at, blobRecords, strings, WORKLOADS } from './support.js';
+import { seededRandom } from '../../src/emulator/random.js';
 
 const transformer = createTransformer();
 const BLOB_CREATED = Date.UTC(2024, 4, 1, 12, 0, 0);
@@ -234,21 +235,11 @@ describe('fields of the wrong type', () => {
   }
 });
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 
 describe('fuzzing', () => {
   it('6,000 mutated example records all become indexable documents', () => {
-    const random = seeded(20_240_501);
+    // Seeded, so a failing case can be replayed.
+    const random = seededRandom(20_240_501);
     const below = (n: number) => Math.floor(random() * n);
     const pick = <T>(items: readonly T[]): T => items[below(items.length)] as T;
     const huge = 'h'.repeat(MAX_STRING_LENGTH + 10_000);
