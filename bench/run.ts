@@ -1,19 +1,28 @@
-// `npm run bench -- [--events N] [--tenants T] [--baseline-seconds S] [--only PART]`: runs each part
-// of the benchmark, prints its figures as a table and merges them into bench/results/latest.json.
-// Parts: collector (see bench/lib/collector-benchmark.ts). bench/results/README.md explains every figure.
+// `npm run bench -- [--events N] [--tenants T] [--baseline-seconds S] [--rss-events N] [--engine URL]
+// [--sink-setting KEY=VALUE ...] [--only PART]`: runs each part of the benchmark, prints its figures as a table and merges them into
+// bench/results/latest.json. Parts: collector (bench/lib/collector-benchmark.ts), memory
+// (bench/lib/memory-benchmark.ts), engine (bench/lib/engine-benchmark.ts). bench/results/README.md
+// explains every figure.
 import { parseArgs } from 'node:util';
 import { runCollectorBenchmark } from './lib/collector-benchmark.js';
+import { runEngineBenchmark } from './lib/engine-benchmark.js';
+import { runMemoryBenchmark } from './lib/memory-benchmark.js';
 import { formatTable, LATEST_RESULTS, mergeResults, type Figures, type TableRow } from './lib/results.js';
 
 interface Settings {
   events: number;
   tenants: number;
   baselineSeconds: number;
+  rssEvents: number;
+  engineUrl?: string;
+  sinkSettings: string[];
   signal: AbortSignal;
 }
 
 const PARTS: Record<string, { title: string; run: (settings: Settings, say: (line: string) => void) => Promise<{ figures: Figures; rows: TableRow[] }> }> = {
   collector: { title: 'Collector: draining a backlog from the emulated Management Activity API', run: runCollectorBenchmark },
+  memory: { title: "Memory: the collector's peak RSS in the configurations users run", run: runMemoryBenchmark },
+  engine: { title: 'Engine: the Elasticsearch/OpenSearch output against the raw _bulk ceiling', run: runEngineBenchmark },
 };
 
 function readSettings(signal: AbortSignal): { settings: Settings; parts: string[] } {
@@ -22,6 +31,9 @@ function readSettings(signal: AbortSignal): { settings: Settings; parts: string[
       events: { type: 'string', default: '500000' },
       tenants: { type: 'string', default: '1' },
       'baseline-seconds': { type: 'string', default: '120' },
+      'rss-events': { type: 'string', default: '100000' },
+      engine: { type: 'string' },
+      'sink-setting': { type: 'string', multiple: true, default: [] },
       only: { type: 'string' },
     },
   });
@@ -38,10 +50,29 @@ function readSettings(signal: AbortSignal): { settings: Settings; parts: string[
       events: whole('events', values.events, 1),
       tenants: whole('tenants', values.tenants, 1),
       baselineSeconds: whole('baseline-seconds', values['baseline-seconds'], 1),
+      rssEvents: whole('rss-events', values['rss-events'], 1),
+      ...(values.engine === undefined ? {} : { engineUrl: engineUrl(values.engine) }),
+      sinkSettings: values['sink-setting'].map(sinkSetting),
       signal,
     },
     parts: values.only === undefined ? Object.keys(PARTS) : [values.only],
   };
+}
+
+function sinkSetting(raw: string): string {
+  if (!/^[a-z_.]+=./.test(raw)) throw new Error(`--sink-setting ${raw}: write it as key=value, as with -E (e.g. api.max_concurrency=32)`);
+  return raw;
+}
+
+function engineUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`--engine ${raw}: not a URL; give the engine's base URL, e.g. http://127.0.0.1:9200`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--engine ${raw}: use an http:// or https:// URL`);
+  return url.origin;
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 // One `o365-elk once` run as a child process: its wall time, its own peak RSS and CPU (reported from
 // inside by usage-report.mjs), and a tally of the warnings it logged (every error answer of the API is
-// logged at warn with its AF code).
+// logged at warn with its AF code). It writes to files in its work directory, or to a search engine.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +22,10 @@ export interface CollectorRunOptions {
   workDir: string;
   /** Extra `-E key=value` settings. */
   settings?: string[];
+  /** Writes into this data stream or index of the engine instead of files. */
+  engine?: { url: string; index: string };
+  /** Extra environment, e.g. NODE_OPTIONS. */
+  env?: NodeJS.ProcessEnv;
   /** Sends SIGTERM after this long; the collector then finishes the deliveries in flight and exits. */
   stopAfterSeconds?: number;
   /** Stops the collector when aborted. */
@@ -37,6 +41,7 @@ export interface CollectorRun {
   cpuSeconds: number;
   /** Warnings by AF code (or by message when they carry none). */
   warnings: Map<string, number>;
+  /** The file output's directory (empty when the run wrote to an engine). */
   outputDir: string;
 }
 
@@ -51,16 +56,14 @@ export async function runCollectorOnce(options: CollectorRunOptions): Promise<Co
       'once',
       '-c', options.configPath,
       '-E', `state.path=${join(options.workDir, 'state.db')}`,
-      '-E', `output.file.path=${outputDir}`,
-      // Rotation would delete the oldest files before the run's output can be checked.
-      '-E', 'output.file.number_of_files=1024',
+      ...outputSettings(options.engine, outputDir).flatMap((setting) => ['-E', setting]),
       '-E', 'logging.level=warn',
       '-E', 'logging.json=true',
       ...(options.settings ?? []).flatMap((setting) => ['-E', setting]),
     ],
     {
       preload: USAGE_REPORT_MODULE,
-      env: { BENCH_USAGE_REPORT: usageFile },
+      env: { ...options.env, BENCH_USAGE_REPORT: usageFile },
       onStderrLine: (line) => tallyWarning(line, warnings),
       signal: options.signal,
     },
@@ -96,8 +99,16 @@ export async function runCollectorOnce(options: CollectorRunOptions): Promise<Co
     peakRssMib: usage.maxRssKib / 1024,
     cpuSeconds: (usage.userCpuMicros + usage.systemCpuMicros) / 1e6,
     warnings,
-    outputDir,
+    outputDir: options.engine === undefined ? outputDir : '',
   };
+}
+
+function outputSettings(engine: CollectorRunOptions['engine'], outputDir: string): string[] {
+  if (engine === undefined) {
+    // Rotation would delete the oldest files before the run's output can be checked.
+    return [`output.file.path=${outputDir}`, 'output.file.number_of_files=1024'];
+  }
+  return ['output.file.enabled=false', `output.elasticsearch.hosts=["${engine.url}"]`, `output.elasticsearch.index=${engine.index}`];
 }
 
 function tallyWarning(line: string, warnings: Map<string, number>): void {

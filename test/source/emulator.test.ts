@@ -166,7 +166,7 @@ describe('against a hostile emulator', () => {
         errorRate: 0.1,
         throttleRate: 0.1,
         truncateRate: 0.3,
-        staleNextPageRate: 0.15,
+        staleNextPageRate: 0.05,
         listingDuplicateRate: 0.3,
         listingShuffle: true,
         malformedUriRate: 0.5,
