@@ -28,9 +28,9 @@ import {
 const USAGE = 'usage: node scripts/crash-test-es.mjs [--kills N] [--events N] [--engine URL]';
 const OUTPUT_OPENED = /"msg":"elasticsearch output: .* writing to /;
 // Each kill lands when the index has reached a random point of its own share of the backlog (kill k of
-// N somewhere in the k-th Nth of the first 90 %), so every kill hits work in progress however fast or
+// N somewhere in the k-th Nth of the first 80 %), so every kill hits work in progress however fast or
 // slow the machine is, and the kills spread over the whole backfill.
-const KILL_SPAN = 0.9;
+const KILL_SPAN = 0.8;
 const COUNT_POLL_MS = 50;
 
 function positiveInteger(name, text) {

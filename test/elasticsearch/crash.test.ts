@@ -37,7 +37,9 @@ test(`after ${KILLS} SIGKILLs during a backfill and a clean once, the data strea
   assert.equal(result.records, EVENTS);
   // A pass can only finish before its kill if the backfill was already complete; the kills must hit work in progress.
   assert.equal(result.kills, KILLS, stdout);
-  assert.ok(result.indexedAfterEachKill.at(-1)! < EVENTS, `the backfill was complete before the last kill, so the final pass proves nothing:\n${stdout}`);
+  // Bulk requests already sent finish inside the engine after the kill, so the index may fill up at a
+  // late kill; what matters is that kills interrupted the backfill before it was complete.
+  assert.ok(result.indexedAfterEachKill.some((indexed) => indexed < EVENTS), `every kill came after the backfill was complete, so they prove nothing:\n${stdout}`);
   assert.equal(result.finalExitCode, 0);
   assert.deepEqual(
     { documents: result.documents, distinct: result.distinct, missing: result.missing, extra: result.extra, storedTwice: result.storedTwice },
