@@ -5,9 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FAULT_PRESETS } from '../../src/emulator/faults.js';
-import { DEFAULT_BEHAVIOUR, startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+
+import type { RunningEmulator } from '../../src/emulator/server.js';
 import { read } from '../../src/transform/fields.js';
+import { startLocalEmulator } from '../support/emulator.js';
 
 const FIXTURES = new URL('../transform/fixtures/', import.meta.url);
 const WORKLOADS = ['aad', 'exchange', 'sharepoint', 'general', 'dlp'];
@@ -130,19 +131,11 @@ describe('o365-elk transform -c (application names through Graph)', () => {
   let secret: string;
 
   before(async () => {
-    running = await startEmulator({
+    running = await startLocalEmulator({
       seed: 9,
       events: 10,
       days: 1,
       tenants: 1,
-      faults: { ...FAULT_PRESETS.none },
-      behaviour: DEFAULT_BEHAVIOUR,
-      plainHttp: false,
-      microsoftHostNames: false,
-      host: '127.0.0.1',
-      port: 0,
-      liveEventsPerMinute: 0,
-      clockSpeed: 1,
     });
     directory = mkdtempSync(join(tmpdir(), 'o365-elk-transform-cli-'));
     const tenant = running.credentials[0];

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
-import { FAULT_PRESETS } from '../../src/emulator/faults.js';
-import { DEFAULT_BEHAVIOUR, startEmulator } from '../../src/emulator/server.js';
+
+import { startLocalEmulator } from '../support/emulator.js';
 
 interface RequestCount {
   tenant: string;
@@ -14,19 +14,12 @@ interface RequestCount {
 }
 
 test('the stats route counts requests by tenant, operation and status, and not its own', async () => {
-  const emulator = await startEmulator({
+  const emulator = await startLocalEmulator({
     seed: 1,
     events: 20,
     days: 1,
     tenants: 1,
-    faults: FAULT_PRESETS.none,
-    behaviour: DEFAULT_BEHAVIOUR,
     plainHttp: true,
-    microsoftHostNames: false,
-    host: '127.0.0.1',
-    port: 0,
-    liveEventsPerMinute: 0,
-    clockSpeed: 1,
   });
   try {
     const tenantId = emulator.tenants[0]!.tenantId;

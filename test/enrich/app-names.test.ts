@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Agent, type Dispatcher } from 'undici';
 import { FAULT_PRESETS } from '../../src/emulator/faults.js';
-import { DEFAULT_BEHAVIOUR, startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import type { RunningEmulator } from '../../src/emulator/server.js';
 import type { Faults } from '../../src/emulator/types.js';
 import { createTokenProvider, type TokenProvider } from '../../src/source/index.js';
 import { createEnrichment, type Enrichment, type GraphTenant } from '../../src/transform/enrich/index.js';
@@ -21,24 +21,18 @@ import { read } from '../../src/transform/fields.js';
 import { createTransformer } from '../../src/transform/index.js';
 import type { Logger } from '../../src/util/logger.js';
 import { captureLogger } from '../source/support/servers.js';
+import { startLocalEmulator } from '../support/emulator.js';
 
 const APP_NAMES_ONLY = { geoip: { enabled: false }, userAgent: { enabled: false }, tenantNames: {} };
 const DAY_MS = 86_400_000;
 
 async function emulator(faults: Faults = { ...FAULT_PRESETS.none }): Promise<RunningEmulator> {
-  return startEmulator({
+  return startLocalEmulator({
     seed: 5,
     events: 10,
     days: 1,
     tenants: 1,
     faults,
-    behaviour: DEFAULT_BEHAVIOUR,
-    plainHttp: false,
-    microsoftHostNames: false,
-    host: '127.0.0.1',
-    port: 0,
-    liveEventsPerMinute: 0,
-    clockSpeed: 1,
   });
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FAULT_PRESETS } from '../../src/emulator/faults.js';
-import { DEFAULT_BEHAVIOUR, startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import { DEFAULT_BEHAVIOUR, type RunningEmulator } from '../../src/emulator/server.js';
 import type { Faults } from '../../src/emulator/types.js';
 import { AuthError } from '../../src/source/auth/auth-error.js';
 import { createManagementClient, type ManagementApiClient } from '../../src/source/client.js';
@@ -12,12 +12,13 @@ import type { ClientCredential } from '../../src/source/options.js';
 import { ensureSubscriptions } from '../../src/source/subscriptions.js';
 import { CONTENT_TYPES, type ContentBlob, type ContentType } from '../../src/source/types.js';
 import { captureLogger } from './support/servers.js';
+import { startLocalEmulator } from '../support/emulator.js';
 
 const HOUR_MS = 3600_000;
 
 async function emulatorWith(faults: Partial<Faults>, options: { pageSize: number; events: number }): Promise<RunningEmulator> {
   const { pageSize, events } = options;
-  return startEmulator({
+  return startLocalEmulator({
     seed: 7,
     events,
     days: 2,
@@ -25,12 +26,6 @@ async function emulatorWith(faults: Partial<Faults>, options: { pageSize: number
     meanBlobRecords: 10,
     faults: { ...FAULT_PRESETS.none, ...faults },
     behaviour: { ...DEFAULT_BEHAVIOUR, pageSize, lowercaseNextPage: true },
-    plainHttp: false,
-    microsoftHostNames: false,
-    host: '127.0.0.1',
-    port: 0,
-    liveEventsPerMinute: 0,
-    clockSpeed: 1,
   });
 }
 

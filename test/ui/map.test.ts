@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { FAULT_PRESETS } from '../../src/emulator/faults.js';
-import { DEFAULT_BEHAVIOUR, startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import type { RunningEmulator } from '../../src/emulator/server.js';
 import type { StatusReport, StreamStatus } from '../../src/http/stream-status.js';
 import { worldProjection } from '../../src/http/ui/world-map.js';
 import { createRecentSignIns, signInOf, type RecentSignIns } from '../../src/runtime/recent-sign-ins.js';
@@ -19,6 +18,7 @@ import { createEnrichment, DEFAULT_APP_NAME_TTL_MS, type Enrichment } from '../.
 import { createTransformer } from '../../src/transform/index.js';
 import { createLogger } from '../../src/util/logger.js';
 import { startUiServer, type UiServer } from './support.js';
+import { startLocalEmulator } from '../support/emulator.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -42,19 +42,12 @@ let browser: BrowserContext | undefined;
 let profile: string | undefined;
 
 before(async () => {
-  emulator = await startEmulator({
+  emulator = await startLocalEmulator({
     seed: 1,
     events: 800,
     days: 2,
     tenants: 2,
-    faults: FAULT_PRESETS.none,
-    behaviour: DEFAULT_BEHAVIOUR,
     plainHttp: true,
-    microsoftHostNames: false,
-    host: '127.0.0.1',
-    port: 0,
-    liveEventsPerMinute: 0,
-    clockSpeed: 1,
   });
   const records = (await (await fetch(`${emulator.url}/_emulator/records`)).text())
     .split('\n')

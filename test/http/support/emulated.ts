@@ -7,9 +7,10 @@ import type { TestContext } from 'node:test';
 import { loadConfig, type Config } from '../../../src/config/index.js';
 import { writeClientFiles } from '../../../src/emulator/command.js';
 import { FAULT_PRESETS } from '../../../src/emulator/faults.js';
-import { DEFAULT_BEHAVIOUR, startEmulator, type RunningEmulator } from '../../../src/emulator/server.js';
+import { DEFAULT_BEHAVIOUR, type RunningEmulator } from '../../../src/emulator/server.js';
 import type { Faults } from '../../../src/emulator/types.js';
 import { createLogger, type Logger } from '../../../src/util/logger.js';
+import { startLocalEmulator } from '../../support/emulator.js';
 
 export interface Emulated {
   emulator: RunningEmulator;
@@ -33,7 +34,7 @@ export interface EmulatedOptions {
 export async function startEmulated(t: TestContext, options: EmulatedOptions = {}): Promise<Emulated> {
   const dir = mkdtempSync(join(tmpdir(), 'o365-elk-http-'));
   const faults: Faults = { ...FAULT_PRESETS.none, ...options.faults };
-  const emulator = await startEmulator({
+  const emulator = await startLocalEmulator({
     seed: 5,
     events: options.events ?? 200,
     days: options.days ?? 1,
@@ -41,12 +42,6 @@ export async function startEmulated(t: TestContext, options: EmulatedOptions = {
     ...(options.meanBlobRecords ? { meanBlobRecords: options.meanBlobRecords } : {}),
     faults,
     behaviour: { ...DEFAULT_BEHAVIOUR, pageSize: options.pageSize ?? 100 },
-    plainHttp: false,
-    microsoftHostNames: false,
-    host: '127.0.0.1',
-    port: 0,
-    liveEventsPerMinute: 0,
-    clockSpeed: 1,
   });
   writeClientFiles(dir, emulator);
   t.after(async () => {
