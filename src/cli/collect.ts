@@ -1,7 +1,6 @@
 // `o365-elk once`, `run` and `backfill`: the collector's three modes.
 import { Command, Option } from 'commander';
 import { loadConfig, parseDuration, type Config } from '../config/index.js';
-import { serveDaemonEndpoints } from '../http/index.js';
 import { runCollector, type CollectorMode, type CollectorSummary } from '../runtime/collector.js';
 import { createProgressReporter } from '../runtime/progress.js';
 import { createLogger, type Logger } from '../util/logger.js';
@@ -58,7 +57,8 @@ async function collectAndExit(mode: CollectorMode, options: ConfigOptions, since
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   const progress = mode !== 'run' && process.stderr.isTTY ? createProgressReporter(process.stderr) : undefined;
-  const endpoints = mode === 'run' ? await serveDaemonEndpoints(config, logger) : undefined;
+  // Only the daemon serves HTTP; a single pass does not load the web server and its map.
+  const endpoints = mode === 'run' ? await (await import('../http/index.js')).serveDaemonEndpoints(config, logger) : undefined;
   const summary = await runCollector(config, logger, {
     mode,
     ...(since ? { sinceMs: parseDuration(since) } : {}),

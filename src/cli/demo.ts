@@ -4,7 +4,6 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { serveDaemonEndpoints, type DaemonEndpoints } from '../http/index.js';
-import { runEmulatorCommand } from '../emulator/command.js';
 import { runCollector } from '../runtime/collector.js';
 import { createLogger } from '../util/logger.js';
 import { EXIT_OK } from './fatal.js';
@@ -28,6 +27,9 @@ export function demoCommand(): Command {
 
 export async function runDemo(options: DemoOptions): Promise<number> {
   const dir = resolve(options.dir);
+  // The emulator (and its PKI and JWT libraries) is loaded only by the commands that serve it, so the
+  // collector's own commands do not carry it in memory.
+  const { runEmulatorCommand } = await import('../emulator/command.js');
   const emulator = await runEmulatorCommand({
     dir,
     host: '127.0.0.1',

@@ -2,7 +2,6 @@
 // and the optional extras, and prints a PASS/WARN/FAIL table with the fix for every problem.
 import { Command } from 'commander';
 import { ConfigError, type Config } from '../config/index.js';
-import { renderChecks, runDoctor } from '../doctor/index.js';
 import { createLogger } from '../util/logger.js';
 import { loadCommandConfig, withConfigOptions, type ConfigOptions } from './collect.js';
 import { EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL } from './fatal.js';
@@ -23,6 +22,7 @@ async function diagnose(options: ConfigOptions): Promise<number> {
     for (const problem of error.problems) process.stdout.write(`      ${problem}\n`);
     return EXIT_CONFIG;
   }
+  const { renderChecks, runDoctor } = await import('../doctor/index.js');
   const results = await runDoctor(config, {
     configFile: options.config ?? 'FILE',
     logger: createLogger({ level: 'silent', json: true }),

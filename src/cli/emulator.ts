@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runEmulatorCommand } from '../emulator/command.js';
 
 export function emulatorCommand(): Command {
   return new Command('emulator')
@@ -27,6 +26,8 @@ export function emulatorCommand(): Command {
     )
     .addOption(new Option('--window-error <code>', 'error code for a bad time window').choices(['AF20055', 'AF20030']).default('AF20055'))
     .action(async (options) => {
+      // Loaded on use: the collector's commands do not need the emulator in memory.
+      const { runEmulatorCommand } = await import('../emulator/command.js');
       const emulator = await runEmulatorCommand(options);
       process.stdout.write(`ready ${emulator.url}\n`);
       const stop = (): void => {

@@ -10,6 +10,7 @@ import { openEnrichment, type OpenedEnrichment } from './enrichment.js';
 import type { Logger } from '../util/logger.js';
 import { createAlerter, type Alerter } from './alerts.js';
 import { createCommitQueue } from './commit-queue.js';
+import { createDocumentQueue } from './document-queue.js';
 import type { BlobDeliveryContext } from './deliver-blob.js';
 import { clientObserver, createMetrics, instrumentSink, type Metrics } from './metrics.js';
 import { createOutputSink } from './output.js';
@@ -89,6 +90,7 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
     const running = new Map<string, Promise<void>>();
     const failures: FailureContext = { logger, summary, alerts, metrics };
     const commits = createCommitQueue(ledger);
+    const queue = createDocumentQueue(config.queue.mem.events);
     const passMode: PassMode = options.mode === 'backfill' ? 'backfill' : 'live';
     const sinceMs = options.sinceMs ?? config.poll.since;
 
@@ -105,6 +107,7 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
             client: tenant.client,
             transformer,
             sink,
+            queue,
             ledger,
             commits,
             stats: summary,

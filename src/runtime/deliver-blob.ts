@@ -1,14 +1,16 @@
-// One blob from Microsoft to the sink: fetch it as a stream, transform each chunk, hand it to the
-// sink, and commit the blob to the ledger only after the sink has settled every one of its records.
+// One blob from Microsoft to the sink: fetch it as a stream, transform each chunk and hand it to the
+// sink as soon as the document queue has room, give the fetch slot back once the blob is read, and
+// commit the blob to the ledger only after the sink has settled every one of its records.
 import type { Logger } from '../util/logger.js';
 import type { Ledger, Stream } from '../state/index.js';
-import type { Sink } from '../sinks/types.js';
+import type { OutputDocument, Sink, WriteResult } from '../sinks/types.js';
 import { ExpiredContentError, MissingContentError } from '../source/index.js';
 import type { ContentBlob, ContentType, ManagementClient } from '../source/types.js';
 import type { Transformer } from '../transform/index.js';
 import type { Alerter } from './alerts.js';
 import type { RecentSignIns } from './recent-sign-ins.js';
 import type { CommitQueue } from './commit-queue.js';
+import type { DocumentQueue } from './document-queue.js';
 import { countBlob, countWrite, type Metrics } from './metrics.js';
 import type { RunStats } from './stats.js';
 
@@ -18,6 +20,8 @@ export interface BlobDeliveryContext {
   client: ManagementClient;
   transformer: Transformer;
   sink: Sink;
+  /** Documents handed to the sink and not yet settled, shared by every stream that writes to it. */
+  queue: DocumentQueue;
   ledger: Ledger;
   commits: CommitQueue;
   stats: RunStats;
@@ -31,10 +35,11 @@ export interface BlobDeliveryContext {
 
 export type BlobOutcome = 'delivered' | 'expired';
 
-export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, signal: AbortSignal): Promise<BlobOutcome> {
+/** `onFetched` is called once the blob has been read whole: its fetch slot can serve the next blob. */
+export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, signal: AbortSignal, onFetched: () => void = () => {}): Promise<BlobOutcome> {
   if (blob.contentExpiration <= ctx.now()) return commitExpired(ctx, blob, 'listed after its contentExpiration');
+  const writes: Promise<WriteResult>[] = [];
   let records = 0;
-  let rejected = 0;
   try {
     for await (const chunk of ctx.client.fetchBlob(blob, signal)) {
       const documents = chunk.map((record) =>
@@ -45,15 +50,9 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
           fallbackTimestamp: blob.contentCreated,
         }),
       );
-      const result = await ctx.sink.write(documents);
-      ctx.signIns?.observeDelivered(documents, result.rejected);
+      await ctx.queue.reserve(documents.length);
+      writes.push(write(ctx, documents));
       records += documents.length;
-      rejected += result.rejected.length;
-      ctx.stats.recordsDelivered += result.acknowledged;
-      ctx.stats.recordsDuplicate += result.duplicates;
-      ctx.stats.recordsRejected += result.rejected.length;
-      countWrite(ctx.metrics, ctx.stream, result);
-      ctx.alerts.noteDeadLetters(ctx.stream, result.rejected.length);
     }
   } catch (error) {
     if (error instanceof ExpiredContentError) return commitExpired(ctx, blob, 'the API answered that it has expired');
@@ -62,6 +61,9 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
     if (!signal.aborted) countBlob(ctx.metrics, ctx.stream, 'failed');
     throw error;
   }
+  onFetched();
+  let rejected = 0;
+  for (const result of await Promise.all(writes)) rejected += result.rejected.length;
   await ctx.commits.commit({
     stream: ctx.stream,
     contentId: blob.contentId,
@@ -73,6 +75,26 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
   countBlob(ctx.metrics, ctx.stream, rejected > 0 ? 'rejected' : 'delivered');
   ctx.stats.blobsDelivered += 1;
   return 'delivered';
+}
+
+/** Hands documents to the sink and counts what became of them; their room in the queue is given back once they settle. */
+function write(ctx: BlobDeliveryContext, documents: OutputDocument[]): Promise<WriteResult> {
+  const settled = ctx.sink
+    .write(documents)
+    .then((result) => {
+      ctx.signIns?.observeDelivered(documents, result.rejected);
+      ctx.stats.recordsDelivered += result.acknowledged;
+      ctx.stats.recordsDuplicate += result.duplicates;
+      ctx.stats.recordsRejected += result.rejected.length;
+      countWrite(ctx.metrics, ctx.stream, result);
+      ctx.alerts.noteDeadLetters(ctx.stream, result.rejected.length);
+      return result;
+    })
+    .finally(() => ctx.queue.release(documents.length));
+  // The failure is seen where the blob awaits its writes; this only keeps a write that fails while the
+  // blob is still being read from counting as an unhandled rejection.
+  settled.catch(() => {});
+  return settled;
 }
 
 async function commitExpired(ctx: BlobDeliveryContext, blob: ContentBlob, why: string): Promise<BlobOutcome> {

@@ -99,7 +99,13 @@ export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPas
             leaveUnfinished(window.start);
             break listing;
           }
-          const task = deliverBlob(ctx, blob, options.fetchSignal)
+          let slotHeld = true;
+          const releaseSlot = (): void => {
+            if (!slotHeld) return;
+            slotHeld = false;
+            options.slots.release();
+          };
+          const task = deliverBlob(ctx, blob, options.fetchSignal, releaseSlot)
             .then(
               () => {
                 progress.blobsDone += 1;
@@ -112,7 +118,7 @@ export async function runStreamPass(ctx: BlobDeliveryContext, options: StreamPas
               },
             )
             .finally(() => {
-              options.slots.release();
+              releaseSlot();
               inFlight.delete(task);
             });
           inFlight.add(task);

@@ -5,7 +5,9 @@ import { EMBEDDED_JSON_FIELDS, MODIFIED_PROPERTIES, NAME_VALUE_FIELDS, embeddedO
 import type { Problems } from './problems.js';
 
 export function auditRecordOf(record: Record<string, unknown>, problems: Problems): Record<string, unknown> {
-  const audit = toJsonSafe(record, problems) as Record<string, unknown>;
+  const safe = toJsonSafe(record, problems) as Record<string, unknown>;
+  // The fields below are replaced, never changed in place: a copy of the top level keeps the caller's record as it was.
+  const audit = safe === record ? { ...record } : safe;
   for (const name of NAME_VALUE_FIELDS) {
     if (Object.hasOwn(audit, name)) audit[name] = nameValueMap(audit[name], problems);
   }

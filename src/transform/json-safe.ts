@@ -69,12 +69,50 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 }
 
 /**
- * A JSON-safe deep copy of `value`. `depth` is the nesting level `value` sits at inside `o365.audit`;
- * anything deeper than MAX_DEPTH is kept as its JSON text (or a placeholder when even that fails).
- * Functions, symbols and `undefined` are dropped, as JSON.stringify would drop them.
+ * `value` itself when it is already JSON-safe, as parsed records nearly always are; otherwise a
+ * JSON-safe deep copy. `depth` is the nesting level `value` sits at inside `o365.audit`; anything
+ * deeper than MAX_DEPTH is kept as its JSON text (or a placeholder when even that fails). Functions,
+ * symbols and `undefined` are dropped, as JSON.stringify would drop them.
  */
 export function toJsonSafe(value: unknown, problems: Problems, depth = 0): unknown {
-  return copy(value, depth, problems, new Set());
+  // Checking allocates nothing, where copying every record allocated it twice over.
+  return isJsonSafe(value, depth) ? value : copy(value, depth, problems, new Set());
+}
+
+/** True when copy() would return an equal value: nothing to repair, cap or drop. */
+function isJsonSafe(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return value.length <= MAX_STRING_LENGTH && isWellFormed.call(value);
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'boolean':
+      return true;
+    case 'object':
+      if (value === null) return true;
+      // Depth also bounds the walk when a structure refers to itself; copy() then reports the cycle.
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(value)) return isJsonSafeArray(value, depth);
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      for (const key in value) {
+        if (!isPlainName(key)) return false;
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined || !isJsonSafe(item, depth + 1)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isJsonSafeArray(value: unknown[], depth: number): boolean {
+  // Named properties on an array, holes in it or a replaced prototype would not survive JSON as they are.
+  if (Object.getPrototypeOf(value) !== Array.prototype || Object.keys(value).length !== value.length) return false;
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    if (item === undefined || !isJsonSafe(item, depth + 1)) return false;
+  }
+  return true;
 }
 
 function copy(value: unknown, depth: number, problems: Problems, ancestors: Set<object>): unknown {

@@ -273,8 +273,8 @@ test('a __proto__ key is just an unknown setting, wherever it comes from', () =>
   const found = problems(MINIMAL + '__proto__: { polluted: true }\n', { overrides: ['constructor.prototype.polluted=true', '__proto__.polluted=true'] });
   assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype is untouched');
   assert.deepEqual(found, [
-    'config: __proto__: is not a setting — remove it (settings here: tenants, api, poll, state, output, logging, http, enrich, alerts)',
-    'config: constructor: is not a setting — remove it (settings here: tenants, api, poll, state, output, logging, http, enrich, alerts)',
+    'config: __proto__: is not a setting — remove it (settings here: tenants, api, poll, queue, state, output, logging, http, enrich, alerts)',
+    'config: constructor: is not a setting — remove it (settings here: tenants, api, poll, queue, state, output, logging, http, enrich, alerts)',
   ]);
 });
 

@@ -64,24 +64,3 @@ function itemErrorText(error: unknown, status: number): string {
   const causeText = typeof cause === 'object' && cause !== null ? itemErrorText(cause, status) : undefined;
   return causeText === undefined || causeText === `status ${status}` ? main : `${main} (${causeText})`;
 }
-
-/**
- * Splits items into requests of at most `maxDocuments` documents and `maxBytes` bytes; a single
- * document larger than `maxBytes` travels alone.
- */
-export function chunkItems(items: readonly BulkItem[], maxDocuments: number, maxBytes: number): BulkItem[][] {
-  const chunks: BulkItem[][] = [];
-  let current: BulkItem[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    if (current.length > 0 && (current.length >= maxDocuments || bytes + item.lines.length > maxBytes)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += item.lines.length;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}

@@ -1,14 +1,14 @@
 // The Elasticsearch/OpenSearch output. open() finds out which engine answers and installs the index
-// templates; writes arriving while a flush is under way are merged into the next one, cut into `_bulk`
-// requests of at most bulk_max_size documents and bulk_max_bytes bytes, and sent `worker` at a time.
-// A write settles once each of its documents is stored, already present, or refused and dead-lettered.
+// templates; each write is encoded at once and queued, and the queue keeps `worker` `_bulk` requests of
+// at most bulk_max_size documents and bulk_max_bytes bytes in flight. A write settles once each of its
+// documents is stored, already present, or refused and dead-lettered.
 import type { ElasticsearchOutputConfig } from '../../config/index.js';
 import type { Logger } from '../../util/logger.js';
-import { createWriteCoalescer, type FlushResult } from '../coalescer.js';
 import { createDeadLetterFile, type DeadLetterEntry, type DeadLetterWriter } from '../dead-letter.js';
-import type { OutputDocument, Sink } from '../types.js';
+import type { OutputDocument, Sink, WriteResult } from '../types.js';
 import { authorizationHeader } from './auth.js';
-import { chunkItems, encodeItem } from './bulk.js';
+import { encodeItem } from './bulk.js';
+import { createBulkQueue } from './bulk-queue.js';
 import { sendUntilSettled, type BackoffPolicy, type RefusedItem } from './bulk-sender.js';
 import { createEngineConnection, EngineUnreachableError, engineErrorText, type EngineConnection } from './connection.js';
 import { describeEngine, detectEngine, type Engine } from './engine.js';
@@ -50,19 +50,21 @@ export function createElasticsearchSink(config: ElasticsearchOutputConfig, optio
   let opened: Opened | undefined;
   let engine: Engine | undefined;
 
-  async function flush(documents: OutputDocument[]): Promise<FlushResult> {
+  const queue = createBulkQueue(
+    async (items) => {
+      if (opened === undefined) throw new Error('the elasticsearch output was written to before open() or after close()');
+      return sendUntilSettled(items, { connection: opened.connection, backoff, logger, signal: closing.signal });
+    },
+    { concurrency: config.worker, maxDocuments: config.bulk_max_size, maxBytes: config.bulk_max_bytes ?? DEFAULT_BULK_MAX_BYTES },
+  );
+
+  async function write(documents: OutputDocument[]): Promise<WriteResult> {
     if (opened === undefined) throw new Error('the elasticsearch output was written to before open() or after close()');
-    const { connection, target } = opened;
-    const items = documents.map((document) => encodeItem(document, target.indexFor(document.timestamp)));
-    const chunks = chunkItems(items, config.bulk_max_size, config.bulk_max_bytes ?? DEFAULT_BULK_MAX_BYTES);
-    const context = { connection, backoff, logger, signal: closing.signal };
-    const results = await mapConcurrently(chunks, config.worker, (chunk) => sendUntilSettled(chunk, context));
-    const refused = results.flatMap((result) => result.refused);
-    await deadLetterRefused(refused);
-    return {
-      duplicates: results.flatMap((result) => result.duplicates.map((item) => item.document)),
-      rejected: refused.map(({ item, reason }) => ({ document: item.document, reason })),
-    };
+    const { target } = opened;
+    const settled = await queue.submit(documents.map((document) => encodeItem(document, target.indexFor(document.timestamp))));
+    await deadLetterRefused(settled.refused);
+    const rejected = settled.refused.map(({ item, reason }) => ({ document: item.document, reason }));
+    return { acknowledged: documents.length - settled.duplicates.length - rejected.length, duplicates: settled.duplicates.length, rejected };
   }
 
   async function deadLetterRefused(refused: RefusedItem[]): Promise<void> {
@@ -81,8 +83,6 @@ export function createElasticsearchSink(config: ElasticsearchOutputConfig, optio
       logger.error({ id: item.document.id, index: item.index, status, reason, deadLetterPath }, 'document refused by the engine; kept in the dead-letter file — fix the cause, then run o365-elk replay-dead-letter');
     }
   }
-
-  const coalescer = createWriteCoalescer(flush, { maxDocuments: config.bulk_max_size * config.worker });
 
   return {
     name: 'elasticsearch',
@@ -113,12 +113,12 @@ export function createElasticsearchSink(config: ElasticsearchOutputConfig, optio
     },
     write(documents) {
       if (closing.signal.aborted) return Promise.reject(new Error('the elasticsearch output is closed'));
-      return coalescer.write(documents);
+      return write(documents);
     },
     async close() {
       // Requests in flight finish; retries still waiting give up, so close() is not held up by an engine that is down.
       closing.abort();
-      await coalescer.drain();
+      await queue.drain();
       await opened?.connection.close();
       opened = undefined;
     },
@@ -151,18 +151,4 @@ function unreachableMessage(error: EngineUnreachableError): string {
   }
   const hosts = error.failures.map(({ host, failure }) => `${host} (${failure.reason})`).join(', ');
   return `cannot reach the search engine at ${hosts} — check output.elasticsearch.hosts and that the engine is running`;
-}
-
-/** Runs `task` over `items`, at most `limit` at a time, keeping the order of the results. */
-async function mapConcurrently<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  });
-  await Promise.all(runners);
-  return results;
 }

@@ -1,8 +1,9 @@
 // The ASN table of ip-location-db's `asn` package: CSV rows `start,end,asn,organisation` with inclusive
 // address ranges sorted by start, about 500,000 of them. They are held in typed arrays (IPv6 addresses
 // as four 32-bit words) and searched by bisection, so a lookup is synchronous and cheap.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
+import { ipv4Word, ipv6Words } from './ip-words.js';
 
 export interface AutonomousSystem {
   number: number;
@@ -26,18 +27,24 @@ interface Ranges {
 
 const FIX = 'reinstall @ip-location-db/asn or set enrich.geoip.asn_database';
 
+// The files are read a piece at a time: their whole text as one string (30 MB) would grow the V8 heap
+// by some 70 MiB while loading, several times the table's own size, and V8 keeps a grown heap.
+const PIECE_BYTES = 1 << 20;
+
 /**
  * Reads the table's `asn-ipv4-num.csv` (numeric IPv4 bounds) and `asn-ipv6.csv` (textual IPv6 bounds);
- * throws a one-line error naming the file when one is unreadable or malformed.
+ * throws a one-line error naming the file when one is unreadable or malformed. Tests make `pieceBytes`
+ * small so that lines straddle pieces.
  */
-export function loadAsnTable(files: { ipv4: string; ipv6: string }): AsnTable {
+export function loadAsnTable(files: { ipv4: string; ipv6: string }, { pieceBytes = PIECE_BYTES } = {}): AsnTable {
   const names = new OrganizationNames();
-  const v4 = readRanges(files.ipv4, 1, names, (text, words, at) => {
+  const buffer = Buffer.allocUnsafe(pieceBytes);
+  const v4 = readRanges(files.ipv4, 1, names, buffer, (text, words, at) => {
     if (!/^\d+$/.test(text)) return false;
     words[at] = Number(text);
     return true;
   });
-  const v6 = readRanges(files.ipv6, 4, names, ipv6Words);
+  const v6 = readRanges(files.ipv6, 4, names, buffer, ipv6Words);
   const answer = (ranges: Ranges, index: number): AutonomousSystem => {
     const organization = names.at(ranges.organizations[index] as number);
     return { number: ranges.numbers[index] as number, ...(organization === undefined ? {} : { organization }) };
@@ -76,33 +83,79 @@ function compare(a: Uint32Array, aAt: number, b: Uint32Array, bAt: number, width
 
 type ParseAddress = (text: string, words: Uint32Array, at: number) => boolean;
 
-function readRanges(path: string, width: number, names: OrganizationNames, parseAddress: ParseAddress): Ranges {
-  let text: string;
+function readRanges(path: string, width: number, names: OrganizationNames, buffer: Buffer, parseAddress: ParseAddress): Ranges {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch (error) {
-    throw new Error(`cannot read the ASN table ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — ${FIX}`, { cause: error });
+    throw readFailure(path, error);
   }
-  let capacity = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) capacity += 1;
-  const ranges: Ranges = {
-    width,
-    starts: new Uint32Array(capacity * width),
-    ends: new Uint32Array(capacity * width),
-    numbers: new Uint32Array(capacity),
-    organizations: new Uint32Array(capacity),
-    count: 0,
-  };
-  let lineStart = 0;
-  for (let line = 1; lineStart < text.length; line++) {
-    const newline = text.indexOf('\n', lineStart);
-    const lineEnd = newline < 0 ? text.length : newline;
-    const row = text.slice(lineStart, lineEnd).trimEnd();
-    lineStart = lineEnd + 1;
-    if (row === '') continue;
-    if (!addRow(ranges, row, names, parseAddress)) throw new Error(`the ASN table ${path} is malformed at line ${line} — ${FIX}`);
+  try {
+    // A first pass counts the lines, so that the arrays are allocated once at their final size: growing
+    // them would need the old and the new copies at once.
+    let capacity = 0;
+    forEachLine(fd, path, buffer, () => {
+      capacity += 1;
+    });
+    const ranges: Ranges = {
+      width,
+      starts: new Uint32Array(capacity * width),
+      ends: new Uint32Array(capacity * width),
+      numbers: new Uint32Array(capacity),
+      organizations: new Uint32Array(capacity),
+      count: 0,
+    };
+    let line = 0;
+    forEachLine(fd, path, buffer, (bytes, start, end) => {
+      line += 1;
+      if (line > capacity) throw new Error(`the ASN table ${path} changed while being read — ${FIX}`);
+      const row = bytes.toString('utf8', start, end).trimEnd();
+      if (row !== '' && !addRow(ranges, row, names, parseAddress)) throw new Error(`the ASN table ${path} is malformed at line ${line} — ${FIX}`);
+    });
+    return ranges;
+  } finally {
+    closeSync(fd);
   }
-  return ranges;
+}
+
+/**
+ * Calls `onLine` with the bounds of each line (its newline left out) in `bytes`. The file is read a
+ * piece at a time into `buffer`; the line cut off at the end of a piece is moved to the front and
+ * completed by the next read, into a larger buffer when one line fills it.
+ */
+function forEachLine(fd: number, path: string, buffer: Buffer, onLine: (bytes: Buffer, start: number, end: number) => void): void {
+  let position = 0;
+  let kept = 0;
+  for (;;) {
+    if (kept === buffer.length) buffer = Buffer.concat([buffer], 2 * buffer.length);
+    const read = readPiece(fd, path, buffer, kept, position);
+    position += read;
+    const piece = buffer.subarray(0, kept + read);
+    let start = 0;
+    // The kept part holds no newline.
+    for (let newline = piece.indexOf(10, kept); newline >= 0; newline = piece.indexOf(10, start)) {
+      onLine(piece, start, newline);
+      start = newline + 1;
+    }
+    if (read === 0) {
+      // The last line need not end in a newline.
+      if (start < piece.length) onLine(piece, start, piece.length);
+      return;
+    }
+    kept = piece.copy(buffer, 0, start);
+  }
+}
+
+function readPiece(fd: number, path: string, buffer: Buffer, at: number, position: number): number {
+  try {
+    return readSync(fd, buffer, at, buffer.length - at, position);
+  } catch (error) {
+    throw readFailure(path, error);
+  }
+}
+
+function readFailure(path: string, error: unknown): Error {
+  return new Error(`cannot read the ASN table ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — ${FIX}`, { cause: error });
 }
 
 function addRow(ranges: Ranges, row: string, names: OrganizationNames, parseAddress: ParseAddress): boolean {
@@ -138,7 +191,7 @@ class OrganizationNames {
     let index = this.indices.get(name);
     if (index === undefined) {
       index = this.list.length;
-      // A slice would keep the whole file's text alive; a copy keeps only the name.
+      // A slice would keep its whole line's text alive; a copy keeps only the name.
       const copy = Buffer.from(name).toString();
       this.list.push(copy);
       this.indices.set(copy, index);
@@ -149,35 +202,4 @@ class OrganizationNames {
   at(index: number): string | undefined {
     return index === 0 ? undefined : this.list[index];
   }
-}
-
-function ipv4Word(ip: string, words: Uint32Array): boolean {
-  let value = 0;
-  for (const part of ip.split('.')) value = value * 256 + Number(part);
-  words[0] = value;
-  return true;
-}
-
-/** Writes an IPv6 address (`::` shorthand, an IPv4 tail and a zone allowed) as four words at `at`. */
-function ipv6Words(text: string, words: Uint32Array, at: number): boolean {
-  let address = text.split('%')[0] as string;
-  const tail = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
-  if (tail) {
-    const [a, b, c, d] = tail.slice(1).map(Number) as [number, number, number, number];
-    address = `${address.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const halves = address.split('::');
-  if (halves.length > 2) return false;
-  const head = halves[0] === '' ? [] : (halves[0] as string).split(':');
-  const rest = halves.length === 1 || halves[1] === '' ? [] : (halves[1] as string).split(':');
-  const missing = 8 - head.length - rest.length;
-  if (missing < 0 || (halves.length === 1 && missing !== 0)) return false;
-  const groups = [...head, ...Array<string>(missing).fill('0'), ...rest];
-  for (let i = 0; i < 8; i += 2) {
-    const high = Number.parseInt(groups[i] as string, 16);
-    const low = Number.parseInt(groups[i + 1] as string, 16);
-    if (!(high >= 0 && high <= 0xffff && low >= 0 && low <= 0xffff)) return false;
-    words[at + i / 2] = high * 0x10000 + low;
-  }
-  return true;
 }

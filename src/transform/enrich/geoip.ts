@@ -2,7 +2,6 @@
 // `source.ip`/`client.ip`. The databases are opened once at start and read synchronously; answers for
 // recent addresses are kept in a bounded cache. Addresses with no place on the Internet (private,
 // loopback, link-local, CGNAT, documentation…) are not located: the document is tagged instead.
-import maxmind, { type Reader, type Response } from 'maxmind';
 import { isIPv4 } from 'node:net';
 import { append, put, read, type Doc } from '../fields.js';
 import type { Enricher } from '../index.js';
@@ -10,6 +9,7 @@ import { loadAsnTable, type AutonomousSystem } from './asn-table.js';
 import type { AsnSource, CitySource } from './geo-databases.js';
 import { autonomousSystemOf, geoFieldsOf, type GeoFields } from './geo-fields.js';
 import { LruCache } from './lru-cache.js';
+import { openMmdbFile, type MmdbFile } from './mmdb-file.js';
 import { isSpecialPurposeAddress } from './special-addresses.js';
 
 export const PRIVATE_IP_TAG = 'o365_audit_private_ip';
@@ -30,8 +30,8 @@ type Lookup = (ip: string) => unknown;
 
 /** Opens the databases (either may be absent); throws a one-line error naming a file that cannot be read. */
 export async function openGeoLocator(sources: { city?: CitySource; asn?: AsnSource }): Promise<GeoLocator> {
-  const city = sources.city === undefined ? undefined : await cityLookup(sources.city);
-  const asn = sources.asn === undefined ? undefined : await asnLookup(sources.asn);
+  const city = sources.city === undefined ? undefined : cityLookup(sources.city);
+  const asn = sources.asn === undefined ? undefined : asnLookup(sources.asn);
   const cache = new LruCache<string, GeoAnswer | undefined>(CACHED_ADDRESSES);
   const answer = (ip: string): GeoAnswer | undefined => {
     if (isSpecialPurposeAddress(ip)) return undefined;
@@ -68,15 +68,15 @@ function putAnswer(doc: Doc, endpoint: string, answer: GeoAnswer): void {
   }
 }
 
-async function cityLookup(source: CitySource): Promise<Lookup> {
-  if (source.kind === 'mmdb') return byFamily(await openMmdb(source.path, 'city'));
+function cityLookup(source: CitySource): Lookup {
+  if (source.kind === 'mmdb') return byFamily(openMmdb(source.path, 'city'));
   // DB-IP Lite comes as one database per address family.
-  return byFamily(await openMmdb(source.ipv4, 'city'), await openMmdb(source.ipv6, 'city'));
+  return byFamily(openMmdb(source.ipv4, 'city'), openMmdb(source.ipv6, 'city'));
 }
 
-async function asnLookup(source: AsnSource): Promise<Lookup> {
+function asnLookup(source: AsnSource): Lookup {
   if (source.kind === 'mmdb') {
-    const lookup = byFamily(await openMmdb(source.path, 'ASN'));
+    const lookup = byFamily(openMmdb(source.path, 'ASN'));
     return (ip) => autonomousSystemOf(lookup(ip));
   }
   const table = loadAsnTable(source);
@@ -84,16 +84,15 @@ async function asnLookup(source: AsnSource): Promise<Lookup> {
 }
 
 /** One reader for both families, or one per family; an IPv4-only database is never asked about IPv6. */
-function byFamily(first: Reader<Response>, ipv6?: Reader<Response>): Lookup {
+function byFamily(first: MmdbFile, ipv6?: MmdbFile): Lookup {
   const v4 = first;
   const v6 = ipv6 ?? (first.metadata.ipVersion === 6 ? first : undefined);
   return (ip) => (isIPv4(ip) ? v4 : v6)?.get(ip) ?? undefined;
 }
 
-async function openMmdb(path: string, kind: string): Promise<Reader<Response>> {
+function openMmdb(path: string, kind: string): MmdbFile {
   try {
-    // Answers are cached per address above, so the reader's own cache would only hold them twice.
-    return await maxmind.open<Response>(path, { cache: { max: 1 } });
+    return openMmdbFile(path);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new Error(`cannot open the GeoIP ${kind} database ${path} (${reason}) — check enrich.geoip.${kind === 'city' ? 'city' : 'asn'}_database, or set enrich.geoip.enabled=false`, { cause: error });
