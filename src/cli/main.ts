@@ -4,10 +4,13 @@ import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
 import { emulatorCommand } from './emulator.js';
 import { reportFatal } from './fatal.js';
+import { applyGcPolicy } from './gc-policy.js';
 import { replayDeadLetterCommand } from './replay-dead-letter.js';
 import { statusCommand } from './status.js';
 import { subscriptionsCommand } from './subscriptions.js';
 import { transformCommand } from './transform.js';
+
+applyGcPolicy();
 
 const program = new Command('o365-elk')
   .description('Microsoft 365 audit logs from the Office 365 Management Activity API into Elasticsearch and OpenSearch')
