@@ -149,7 +149,7 @@ export function createConfigSchema(baseDir: string) {
       .prefault({}),
     // Filebeat's name for the bound between inputs and the output: documents handed to the output and not yet acknowledged.
     queue: z
-      .strictObject({ mem: z.strictObject({ events: wholeNumber({ min: 1 }).default(3200) }).prefault({}) })
+      .strictObject({ mem: z.strictObject({ events: wholeNumber({ min: 1 }).default(1600) }).prefault({}) })
       .prefault({}),
     state: z.strictObject({ path: file().prefault('./data/o365-elk.db') }).prefault({}),
     output,
