@@ -87,6 +87,27 @@ describe('elasticsearch output', () => {
     }
   });
 
+  it('warns when an index template of higher priority would decide the mappings instead of its own', async () => {
+    const index = uniqueName('logs-o365.audit-t');
+    target(index);
+    const rival = uniqueName('user-template');
+    await engineJson('PUT', `${engine}/_index_template/${rival}`, { index_patterns: [`${index}*`], data_stream: {}, priority: TEMPLATE_PRIORITY + 1 });
+    try {
+      const warnings = async () => {
+        const { logger, lines } = captureLog();
+        const sink = createElasticsearchSink(elasticsearchConfig([engine], index), { logger, defaultDeadLetterPath: '/nonexistent/dead-letter.ndjson' });
+        await sink.open();
+        await sink.close();
+        return lines.filter((line) => line.level === 40 && String(line.msg).includes('mappings do not apply'));
+      };
+      assert.equal((await warnings()).length, 1, 'no warning while a rival template wins');
+      await engineJson('DELETE', `${engine}/_index_template/${rival}`);
+      assert.equal((await warnings()).length, 0, 'a warning once the rival is gone');
+    } finally {
+      await engineJson('DELETE', `${engine}/_index_template/${rival}`).catch(() => {});
+    }
+  });
+
   it('routes a dated index pattern by each record\'s CreationTime, so a replay lands where the first copy did', async () => {
     const prefix = uniqueName('o365-audit-t');
     target(`${prefix}-%{+yyyy.MM.dd}`);

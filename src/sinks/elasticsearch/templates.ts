@@ -32,6 +32,25 @@ export async function installTemplates(connection: EngineConnection, engine: Eng
     _meta: META,
   });
   if (installed) await updateExistingIndices(connection, target, [ecs, audit], logger);
+  await warnIfOverridden(connection, target, logger);
+}
+
+/**
+ * An index template of higher priority matching the same indices decides their mappings instead of
+ * ours, and the ECS fields quietly lose their types. The engine says which templates an index would
+ * have passed over; ours among them means another one wins.
+ */
+async function warnIfOverridden(connection: EngineConnection, target: IndexTarget, logger: Logger): Promise<void> {
+  const index = target.indexFor(Date.now());
+  const response = await connection.request({ method: 'POST', path: `/_index_template/_simulate_index/${encodeURIComponent(index)}` });
+  // Engines without the simulation API (Elasticsearch before 7.9) cannot tell: nothing to report.
+  if (response.status < 200 || response.status >= 300) return;
+  const passedOver = (response.body as { overlapping?: { name?: unknown }[] } | undefined)?.overlapping ?? [];
+  if (!passedOver.some((template) => template.name === target.templateName)) return;
+  logger.warn(
+    { index, template: target.templateName },
+    `another index template with a priority above ${TEMPLATE_PRIORITY} matches ${index}, so o365-elk's mappings do not apply to it — lower that template's priority or narrow its index_patterns`,
+  );
 }
 
 /** Installs the template unless one of this version or newer is there; returns whether it did. */
