@@ -5,7 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 const FLAG = '--heap-growing-percent';
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 /** Applies the policy unless the user chose the flag in NODE_OPTIONS or on node's command line. */
 export function applyGcPolicy(): void {

@@ -9,9 +9,14 @@ export interface DocumentQueue {
   release(count: number): void;
 }
 
+interface Waiter {
+  count: number;
+  resume: () => void;
+}
+
 export function createDocumentQueue(capacity: number): DocumentQueue {
   let queued = 0;
-  const waiting: { count: number; resume: () => void }[] = [];
+  const waiting: Waiter[] = [];
 
   const fits = (count: number): boolean => queued === 0 || queued + count <= capacity;
 
@@ -26,8 +31,8 @@ export function createDocumentQueue(capacity: number): DocumentQueue {
     },
     release(count) {
       queued -= count;
-      while (waiting.length > 0 && fits((waiting[0] as { count: number }).count)) {
-        const next = waiting.shift() as { count: number; resume: () => void };
+      while (waiting.length > 0 && fits((waiting[0] as Waiter).count)) {
+        const next = waiting.shift() as Waiter;
         queued += next.count;
         next.resume();
       }

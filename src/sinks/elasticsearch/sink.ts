@@ -8,7 +8,7 @@ import { createDeadLetterFile, type DeadLetterEntry, type DeadLetterWriter } fro
 import type { OutputDocument, Sink, WriteResult } from '../types.js';
 import { authorizationHeader } from './auth.js';
 import { encodeItem } from './bulk.js';
-import { createBulkQueue } from './bulk-queue.js';
+import { createBulkQueue, type BulkQueue } from './bulk-queue.js';
 import { sendUntilSettled, type BackoffPolicy, type RefusedItem } from './bulk-sender.js';
 import { createEngineConnection, EngineUnreachableError, engineErrorText, type EngineConnection } from './connection.js';
 import { describeEngine, detectEngine, type Engine } from './engine.js';
@@ -39,6 +39,7 @@ export interface ElasticsearchSink extends Sink {
 interface Opened {
   connection: EngineConnection;
   target: IndexTarget;
+  queue: BulkQueue;
 }
 
 export function createElasticsearchSink(config: ElasticsearchOutputConfig, options: ElasticsearchSinkOptions): ElasticsearchSink {
@@ -50,17 +51,9 @@ export function createElasticsearchSink(config: ElasticsearchOutputConfig, optio
   let opened: Opened | undefined;
   let engine: Engine | undefined;
 
-  const queue = createBulkQueue(
-    async (items) => {
-      if (opened === undefined) throw new Error('the elasticsearch output was written to before open() or after close()');
-      return sendUntilSettled(items, { connection: opened.connection, backoff, logger, signal: closing.signal });
-    },
-    { concurrency: config.worker, maxDocuments: config.bulk_max_size, maxBytes: config.bulk_max_bytes ?? DEFAULT_BULK_MAX_BYTES },
-  );
-
   async function write(documents: OutputDocument[]): Promise<WriteResult> {
     if (opened === undefined) throw new Error('the elasticsearch output was written to before open() or after close()');
-    const { target } = opened;
+    const { target, queue } = opened;
     const settled = await queue.submit(documents.map((document) => encodeItem(document, target.indexFor(document.timestamp))));
     await deadLetterRefused(settled.refused);
     const rejected = settled.refused.map(({ item, reason }) => ({ document: item.document, reason }));
@@ -107,7 +100,12 @@ export function createElasticsearchSink(config: ElasticsearchOutputConfig, optio
         if (error instanceof EngineUnreachableError) throw new Error(unreachableMessage(error), { cause: error });
         throw error;
       }
-      opened = { connection, target };
+      const queue = createBulkQueue((items) => sendUntilSettled(items, { connection, backoff, logger, signal: closing.signal }), {
+        concurrency: config.worker,
+        maxDocuments: config.bulk_max_size,
+        maxBytes: config.bulk_max_bytes ?? DEFAULT_BULK_MAX_BYTES,
+      });
+      opened = { connection, target, queue };
       const kind = target.dataStream ? 'data stream' : 'index';
       logger.info({ hosts: connection.hosts, index: config.index }, `elasticsearch output: ${describeEngine(engine)}, writing to ${kind} ${config.index}`);
     },
@@ -118,7 +116,7 @@ export function createElasticsearchSink(config: ElasticsearchOutputConfig, optio
     async close() {
       // Requests in flight finish; retries still waiting give up, so close() is not held up by an engine that is down.
       closing.abort();
-      await queue.drain();
+      await opened?.queue.drain();
       await opened?.connection.close();
       opened = undefined;
     },
