@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAULT_PRESETS } from '../../src/emulator/faults.js';
-import { buildConnector } from './build.js';
 import { runCollectorOnce, type CollectorRun } from './collector-process.js';
+import { BACKLOG_DAYS, compileAndStartEmulator } from './setup.js';
 import { apiRequestsBetween, connectEmulator } from './emulator-client.js';
-import { startEmulatorProcess } from './emulator-process.js';
+import type { EmulatorProcess } from './emulator-process.js';
 import { distinctOutputIds } from './output-ids.js';
 import type { Figures, TableRow } from './results.js';
 
@@ -22,7 +22,6 @@ export interface CollectorBenchmarkOptions {
 }
 
 const FAULTS = 'realistic';
-const BACKLOG_DAYS = 7;
 const THROTTLE_PER_TENANT = FAULT_PRESETS[FAULTS].rateLimitPerMinute;
 
 export async function runCollectorBenchmark(
@@ -31,21 +30,11 @@ export async function runCollectorBenchmark(
 ): Promise<{ figures: Figures; rows: TableRow[] }> {
   const workDir = mkdtempSync(join(tmpdir(), 'o365-elk-bench-'));
   const loadBefore = loadavg()[0]!;
-  let emulator: Awaited<ReturnType<typeof startEmulatorProcess>> | undefined;
+  let emulator: EmulatorProcess | undefined;
   try {
-    say('compiling the connector (tsc, tsconfig.build.json) into a scratch directory');
-    const cli = await buildConnector(workDir);
-    options.signal.throwIfAborted();
-    say(`starting the emulator: ${options.events.toLocaleString('en-US')} events over ${BACKLOG_DAYS} days, ${options.tenants} tenant(s), faults=${FAULTS}`);
-    emulator = await startEmulatorProcess({
-      cli,
-      dir: join(workDir, 'emulator'),
-      events: options.events,
-      tenants: options.tenants,
-      days: BACKLOG_DAYS,
-      faults: FAULTS,
-      signal: options.signal,
-    });
+    const started = await compileAndStartEmulator(workDir, { events: options.events, tenants: options.tenants, faults: FAULTS }, options.signal, say);
+    const { cli } = started;
+    emulator = started.emulator;
     const control = connectEmulator(emulator.url, emulator.caPem);
     const configPath = join(emulator.dir, 'connector.yml');
     try {

@@ -8,10 +8,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestEngine, type TestEngine } from '../../scripts/test-engine-lib.mjs';
 import { measureBulkCeiling, serialiseBulkRequests } from '../bulk-ceiling.js';
-import { buildConnector } from './build.js';
 import { runCollectorOnce } from './collector-process.js';
+import { BACKLOG_DAYS, compileAndStartEmulator } from './setup.js';
 import { connectEmulator } from './emulator-client.js';
-import { startEmulatorProcess } from './emulator-process.js';
+import type { EmulatorProcess } from './emulator-process.js';
 import { countDocuments, installConnectorTemplates, removeDataStream, scrollDocuments, writeTasksCompleted } from './engine-client.js';
 import { processCpuSeconds } from './proc.js';
 import type { Figures, TableRow } from './results.js';
@@ -27,7 +27,6 @@ export interface EngineBenchmarkOptions {
 }
 
 const FAULTS = 'none,rate_limit=0';
-const BACKLOG_DAYS = 7;
 // The output's defaults (src/config/schema.ts: output.elasticsearch.bulk_max_size and worker): the
 // ceiling is measured with the same request size and the same number of requests in flight.
 const SINK_BULK_MAX_SIZE = 1000;
@@ -47,27 +46,18 @@ export async function runEngineBenchmark(options: EngineBenchmarkOptions, say: (
   const sinkIndex = `logs-o365.audit-bench${run}`;
   const ceilingIndex = `logs-o365.audit-ceiling${run}`;
   let engine: TestEngine | undefined;
-  let emulator: Awaited<ReturnType<typeof startEmulatorProcess>> | undefined;
+  let emulator: EmulatorProcess | undefined;
   let url = options.engineUrl;
   try {
-    say('compiling the connector (tsc, tsconfig.build.json) into a scratch directory');
-    const cli = await buildConnector(workDir);
+    const started = await compileAndStartEmulator(workDir, { events: options.events, tenants: options.tenants, faults: FAULTS }, options.signal, say);
+    const { cli } = started;
+    emulator = started.emulator;
     if (url === undefined) {
       say('starting the test engine (OpenSearch)');
       engine = await startTestEngine({ dir: join(workDir, 'engine') });
       url = engine.url;
     }
     options.signal.throwIfAborted();
-    say(`starting the emulator: ${options.events.toLocaleString('en-US')} events over ${BACKLOG_DAYS} days, ${options.tenants} tenant(s), faults=${FAULTS}`);
-    emulator = await startEmulatorProcess({
-      cli,
-      dir: join(workDir, 'emulator'),
-      events: options.events,
-      tenants: options.tenants,
-      days: BACKLOG_DAYS,
-      faults: FAULTS,
-      signal: options.signal,
-    });
 
     say(`warming the engine up: the collector writes into a throwaway data stream for ${WARM_UP_SECONDS} s`);
     const warmUpIndex = `logs-o365.audit-warmup${run}`;

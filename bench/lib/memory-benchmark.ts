@@ -5,9 +5,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildConnector } from './build.js';
 import { runCollectorOnce } from './collector-process.js';
-import { startEmulatorProcess } from './emulator-process.js';
+import { compileAndStartEmulator } from './setup.js';
+import type { EmulatorProcess } from './emulator-process.js';
 import type { Figures, TableRow } from './results.js';
 
 export interface MemoryBenchmarkOptions {
@@ -18,7 +18,6 @@ export interface MemoryBenchmarkOptions {
 }
 
 const FAULTS = 'realistic';
-const BACKLOG_DAYS = 7;
 /** The heap cap of deploy/ (systemd unit) and the Dockerfile. */
 export const PACKAGED_NODE_OPTIONS = '--max-old-space-size=128';
 
@@ -36,20 +35,11 @@ const VARIANTS = [
 export async function runMemoryBenchmark(options: MemoryBenchmarkOptions, say: (line: string) => void): Promise<{ figures: Figures; rows: TableRow[] }> {
   const workDir = mkdtempSync(join(tmpdir(), 'o365-elk-bench-memory-'));
   const loadBefore = loadavg()[0]!;
-  let emulator: Awaited<ReturnType<typeof startEmulatorProcess>> | undefined;
+  let emulator: EmulatorProcess | undefined;
   try {
-    say('compiling the connector (tsc, tsconfig.build.json) into a scratch directory');
-    const cli = await buildConnector(workDir);
-    say(`starting the emulator: ${options.rssEvents.toLocaleString('en-US')} events over ${BACKLOG_DAYS} days, faults=${FAULTS}`);
-    emulator = await startEmulatorProcess({
-      cli,
-      dir: join(workDir, 'emulator'),
-      events: options.rssEvents,
-      tenants: options.tenants,
-      days: BACKLOG_DAYS,
-      faults: FAULTS,
-      signal: options.signal,
-    });
+    const started = await compileAndStartEmulator(workDir, { events: options.rssEvents, tenants: options.tenants, faults: FAULTS }, options.signal, say);
+    const { cli } = started;
+    emulator = started.emulator;
     const figures: Figures = { rss_events: options.rssEvents };
     const rows: TableRow[] = [{ label: 'backlog', value: options.rssEvents.toLocaleString('en-US'), note: `events per drain, faults=${FAULTS}, a fresh ledger each` }];
     for (const variant of VARIANTS) {
