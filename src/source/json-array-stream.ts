@@ -24,7 +24,24 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const isWhitespace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/** Finds, inside a string, the next byte that matters: its closing quote or a backslash. */
+class StringSkipper {
+  private nextQuote = -2;
+  private nextBackslash = -2;
+
+  constructor(private readonly chunk: Uint8Array) {}
+
+  /** The position of the next quote or backslash at or after `from`, or -1 when the chunk has none. */
+  nextStop(from: number): number {
+    if (this.nextQuote !== -1 && this.nextQuote < from) this.nextQuote = this.chunk.indexOf(QUOTE, from);
+    if (this.nextBackslash !== -1 && this.nextBackslash < from) this.nextBackslash = this.chunk.indexOf(BACKSLASH, from);
+    if (this.nextBackslash === -1) return this.nextQuote;
+    if (this.nextQuote === -1) return this.nextBackslash;
+    return Math.min(this.nextQuote, this.nextBackslash);
+  }
+}
 
 /**
  * Yields the array's object elements in order, in chunks of at most `limits.maxRecords`. Throws
@@ -71,28 +88,39 @@ class ArrayScanner {
   push(chunk: Uint8Array): unknown[] {
     const elements: unknown[] = [];
     let elementStart = this.inElement ? 0 : -1;
+    // Audit records are mostly string content: inside a string, jump to the next quote or backslash
+    // with indexOf (native) instead of looking at every byte. Positions are cached so each is searched
+    // for once per chunk.
+    const strings = new StringSkipper(chunk);
     for (let i = 0; i < chunk.length && !this.ended; i++) {
+      if (this.inString) {
+        if (this.escaped) {
+          this.escaped = false;
+          continue;
+        }
+        const stop = strings.nextStop(i);
+        if (stop === -1) break;
+        i = stop;
+        if (chunk[i] === BACKSLASH) {
+          this.escaped = true;
+          continue;
+        }
+        this.inString = false;
+        if (this.scalar && this.depth === 0) {
+          elements.push(this.finish(chunk, elementStart, i + 1));
+          elementStart = -1;
+        }
+        continue;
+      }
       const byte = chunk[i]!;
       if (!this.opened) {
-        if (WHITESPACE.has(byte)) continue;
+        if (isWhitespace(byte)) continue;
         if (byte !== OPEN_BRACKET) throw new UnexpectedBodyError('the blob body is not a JSON array');
         this.opened = true;
         continue;
       }
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) {
-          this.inString = false;
-          if (this.scalar && this.depth === 0) {
-            elements.push(this.finish(chunk, elementStart, i + 1));
-            elementStart = -1;
-          }
-        }
-        continue;
-      }
       if (!this.inElement) {
-        if (WHITESPACE.has(byte) || byte === COMMA) continue;
+        if (isWhitespace(byte) || byte === COMMA) continue;
         if (byte === CLOSE_BRACKET) {
           this.ended = true;
           break;
@@ -105,7 +133,7 @@ class ArrayScanner {
         continue;
       }
       if (this.scalar) {
-        if (byte === COMMA || byte === CLOSE_BRACKET || WHITESPACE.has(byte)) {
+        if (byte === COMMA || byte === CLOSE_BRACKET || isWhitespace(byte)) {
           elements.push(this.finish(chunk, elementStart, i));
           elementStart = -1;
           if (byte === CLOSE_BRACKET) this.ended = true;
