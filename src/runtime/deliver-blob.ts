@@ -8,7 +8,7 @@ import { ExpiredContentError, MissingContentError } from '../source/index.js';
 import type { ContentBlob, ContentType, ManagementClient } from '../source/types.js';
 import type { Transformer } from '../transform/index.js';
 import type { Alerter } from './alerts.js';
-import type { RecentSignIns } from './recent-sign-ins.js';
+import { pickSignIns, type RecentSignIns } from './recent-sign-ins.js';
 import type { CommitQueue } from './commit-queue.js';
 import type { DocumentQueue } from './document-queue.js';
 import { countBlob, countWrite, type Metrics } from './metrics.js';
@@ -42,6 +42,8 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
   let records = 0;
   try {
     for await (const chunk of ctx.client.fetchBlob(blob, signal)) {
+      // Room first, documents second: what waits for room is the records, not their documents too.
+      await ctx.queue.reserve(chunk.length);
       const documents = chunk.map((record) =>
         ctx.transformer.transform(record, {
           tenantId: ctx.stream.tenantId,
@@ -50,7 +52,6 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
           fallbackTimestamp: blob.contentCreated,
         }),
       );
-      await ctx.queue.reserve(documents.length);
       writes.push(write(ctx, documents));
       records += documents.length;
     }
@@ -77,12 +78,18 @@ export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, s
   return 'delivered';
 }
 
-/** Hands documents to the sink and counts what became of them; their room in the queue is given back once they settle. */
+/**
+ * Hands documents to the sink and counts what became of them; their room in the queue is given back
+ * once they settle. Nothing here keeps the documents themselves until then: the sink holds them in
+ * the form it sends, and their object trees can die young.
+ */
 function write(ctx: BlobDeliveryContext, documents: OutputDocument[]): Promise<WriteResult> {
+  const count = documents.length;
+  const signIns = ctx.signIns === undefined ? [] : pickSignIns(documents);
   const settled = ctx.sink
     .write(documents)
     .then((result) => {
-      ctx.signIns?.observeDelivered(documents, result.rejected);
+      ctx.signIns?.observeDelivered(signIns, result.rejected);
       ctx.stats.recordsDelivered += result.acknowledged;
       ctx.stats.recordsDuplicate += result.duplicates;
       ctx.stats.recordsRejected += result.rejected.length;
@@ -90,7 +97,7 @@ function write(ctx: BlobDeliveryContext, documents: OutputDocument[]): Promise<W
       ctx.alerts.noteDeadLetters(ctx.stream, result.rejected.length);
       return result;
     })
-    .finally(() => ctx.queue.release(documents.length));
+    .finally(() => ctx.queue.release(count));
   // The failure is seen where the blob awaits its writes; this only keeps a write that fails while the
   // blob is still being read from counting as an unhandled rejection.
   settled.catch(() => {});

@@ -209,12 +209,14 @@ export function instrumentSink(sink: Sink, metrics: Metrics): Sink {
   return {
     name: sink.name,
     open: () => sink.open(),
-    async write(documents) {
+    // Not an async function: its suspended frame would keep `documents` alive until the write settles.
+    write(documents) {
       const end = metrics.sinkWriteDuration.startTimer({ output: sink.name });
       try {
-        return await sink.write(documents);
-      } finally {
+        return sink.write(documents).finally(end);
+      } catch (error) {
         end();
+        throw error;
       }
     },
     close: () => sink.close(),

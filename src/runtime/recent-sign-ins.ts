@@ -26,30 +26,38 @@ export interface RecentSignIns {
   readonly version: number;
   /** Keeps the document if it is a located sign-in; says whether it did. A document seen before is ignored. */
   observe(document: OutputDocument): boolean;
-  /** Keeps the located sign-ins of a sink write, except those the sink refused. */
-  observeDelivered(documents: readonly OutputDocument[], rejected: readonly RejectedDocument[]): void;
+  /** Keeps the located sign-ins of a sink write (picked by `pickSignIns` before the write), except those the sink refused. */
+  observeDelivered(picked: readonly PickedSignIn[], rejected: readonly RejectedDocument[]): void;
   /** Oldest first, as taken in; `sinceMs` keeps only sign-ins at or after that epoch ms. */
   snapshot(options?: { sinceMs?: number }): SignIn[];
 }
 
-interface Entry {
+/** A located sign-in and its document id: all a write needs to keep of its documents for the map. */
+export interface PickedSignIn {
   id: string;
   signIn: SignIn;
 }
 
+/** The located sign-ins among `documents`, picked before a write so the documents need not outlive it. */
+export function pickSignIns(documents: readonly OutputDocument[]): PickedSignIn[] {
+  const picked: PickedSignIn[] = [];
+  for (const document of documents) {
+    const signIn = signInOf(document);
+    if (signIn !== undefined) picked.push({ id: document.id, signIn });
+  }
+  return picked;
+}
+
 export function createRecentSignIns(capacity: number = DEFAULT_SIGN_IN_CAPACITY): RecentSignIns {
   if (!Number.isSafeInteger(capacity) || capacity < 1) throw new Error(`the sign-in buffer capacity must be a whole number of at least 1, not ${capacity}`);
-  const ring: Entry[] = [];
+  const ring: PickedSignIn[] = [];
   let next = 0;
   // The same record can reach the sink twice (a duplicate within or across blobs); it is one sign-in.
   const ids = new Set<string>();
   let version = 0;
 
-  const observe = (document: OutputDocument): boolean => {
-    if (ids.has(document.id)) return false;
-    const signIn = signInOf(document);
-    if (signIn === undefined) return false;
-    const entry = { id: document.id, signIn };
+  const keep = (entry: PickedSignIn): boolean => {
+    if (ids.has(entry.id)) return false;
     if (ring.length < capacity) {
       ring.push(entry);
     } else {
@@ -57,9 +65,14 @@ export function createRecentSignIns(capacity: number = DEFAULT_SIGN_IN_CAPACITY)
       ring[next] = entry;
       next = (next + 1) % capacity;
     }
-    ids.add(document.id);
+    ids.add(entry.id);
     version += 1;
     return true;
+  };
+  const observe = (document: OutputDocument): boolean => {
+    if (ids.has(document.id)) return false;
+    const signIn = signInOf(document);
+    return signIn !== undefined && keep({ id: document.id, signIn });
   };
 
   return {
@@ -68,9 +81,9 @@ export function createRecentSignIns(capacity: number = DEFAULT_SIGN_IN_CAPACITY)
       return version;
     },
     observe,
-    observeDelivered(documents, rejected) {
-      const refused = new Set(rejected.map((r) => r.document));
-      for (const document of documents) if (!refused.has(document)) observe(document);
+    observeDelivered(picked, rejected) {
+      const refused = new Set(rejected.map((r) => r.document.id));
+      for (const entry of picked) if (!refused.has(entry.id)) keep(entry);
     },
     snapshot(options = {}) {
       const { sinceMs } = options;

@@ -20,7 +20,7 @@ function engineByHand() {
   const send = (items: BulkItem[]) =>
     new Promise<SettledItems>((resolve, reject) => {
       requests.push({
-        ids: items.map((item) => item.document.id),
+        ids: items.map((item) => item.id),
         answer: (settled = {}) => resolve({ duplicates: settled.duplicates ?? [], refused: settled.refused ?? [] }),
         fail: reject,
       });

@@ -1,7 +1,7 @@
 // The recent sign-ins feed (what the map draws) and the UI routes over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createRecentSignIns, type RecentSignIns } from '../../src/runtime/recent-sign-ins.js';
+import { createRecentSignIns, pickSignIns, type RecentSignIns } from '../../src/runtime/recent-sign-ins.js';
 import type { OutputDocument } from '../../src/sinks/types.js';
 import { startUiServer, type UiServer } from './support.js';
 
@@ -66,7 +66,7 @@ describe('recent sign-ins', () => {
   test('keeps what the sink acknowledged and leaves out what it refused', () => {
     const signIns = createRecentSignIns(10);
     const [kept, refused] = [signInDocument(), signInDocument()];
-    signIns.observeDelivered([kept!, refused!], [{ document: refused!, reason: 'mapper_parsing_exception' }]);
+    signIns.observeDelivered(pickSignIns([kept!, refused!]), [{ document: { ...refused! }, reason: 'mapper_parsing_exception' }]);
     assert.deepEqual(
       signIns.snapshot().map((s) => s.timestamp),
       [kept!.timestamp],

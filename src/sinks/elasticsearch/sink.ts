@@ -5,9 +5,9 @@
 import type { ElasticsearchOutputConfig } from '../../config/index.js';
 import type { Logger } from '../../util/logger.js';
 import { createDeadLetterFile, type DeadLetterEntry, type DeadLetterWriter } from '../dead-letter.js';
-import type { OutputDocument, Sink, WriteResult } from '../types.js';
+import type { OutputDocument, RejectedDocument, Sink, WriteResult } from '../types.js';
 import { authorizationHeader } from './auth.js';
-import { encodeItem } from './bulk.js';
+import { decodeItem, encodeItem } from './bulk.js';
 import { createBulkQueue, type BulkQueue } from './bulk-queue.js';
 import { sendUntilSettled, type BackoffPolicy, type RefusedItem } from './bulk-sender.js';
 import { createEngineConnection, EngineUnreachableError, engineErrorText, type EngineConnection } from './connection.js';
@@ -51,30 +51,34 @@ export function createElasticsearchSink(config: ElasticsearchOutputConfig, optio
   let opened: Opened | undefined;
   let engine: Engine | undefined;
 
-  async function write(documents: OutputDocument[]): Promise<WriteResult> {
-    if (opened === undefined) throw new Error('the elasticsearch output was written to before open() or after close()');
+  // Encodes at once and keeps nothing of `documents` past this call (see BulkItem).
+  function write(documents: OutputDocument[]): Promise<WriteResult> {
+    if (opened === undefined) return Promise.reject(new Error('the elasticsearch output was written to before open() or after close()'));
     const { target, queue } = opened;
-    const settled = await queue.submit(documents.map((document) => encodeItem(document, target.indexFor(document.timestamp))));
-    await deadLetterRefused(settled.refused);
-    const rejected = settled.refused.map(({ item, reason }) => ({ document: item.document, reason }));
-    return { acknowledged: documents.length - settled.duplicates.length - rejected.length, duplicates: settled.duplicates.length, rejected };
+    const count = documents.length;
+    return queue.submit(documents.map((document) => encodeItem(document, target.indexFor(document.timestamp)))).then(async (settled) => {
+      const rejected = await deadLetterRefused(settled.refused);
+      return { acknowledged: count - settled.duplicates.length - rejected.length, duplicates: settled.duplicates.length, rejected };
+    });
   }
 
-  async function deadLetterRefused(refused: RefusedItem[]): Promise<void> {
-    if (refused.length === 0) return;
+  async function deadLetterRefused(refused: RefusedItem[]): Promise<RejectedDocument[]> {
+    if (refused.length === 0) return [];
     const now = new Date().toISOString();
-    const entries: DeadLetterEntry[] = refused.map(({ item, status, reason }) => ({
+    const rejected = refused.map(({ item, reason }) => ({ document: decodeItem(item), reason }));
+    const entries: DeadLetterEntry[] = refused.map(({ item, status, reason }, i) => ({
       '@timestamp': now,
       reason,
       status,
       index: item.index,
-      id: item.document.id,
-      document: item.document.source,
+      id: item.id,
+      document: (rejected[i] as RejectedDocument).document.source,
     }));
     await deadLetter.append(entries);
     for (const { item, status, reason } of refused) {
-      logger.error({ id: item.document.id, index: item.index, status, reason, deadLetterPath }, 'document refused by the engine; kept in the dead-letter file — fix the cause, then run o365-elk replay-dead-letter');
+      logger.error({ id: item.id, index: item.index, status, reason, deadLetterPath }, 'document refused by the engine; kept in the dead-letter file — fix the cause, then run o365-elk replay-dead-letter');
     }
+    return rejected;
   }
 
   return {
