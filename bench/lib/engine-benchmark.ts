@@ -131,6 +131,12 @@ export async function runEngineBenchmark(options: EngineBenchmarkOptions, say: (
       emulator_cpu_s_per_million: perMillion(emulatorCpuSeconds, indexed),
       search_engine_cpu_s_per_million_drain: engineCpuSeconds === undefined ? null : perMillion(engineCpuSeconds, indexed),
       search_engine_cpu_s_per_million_ceiling: ceilingEngineCpuSeconds === undefined ? null : perMillion(ceilingEngineCpuSeconds, ceiling.documents),
+      // When every core is busy in both phases, throughput is cores ÷ CPU per document, so the ratio
+      // is the ceiling's engine CPU per document over the drain's engine + connector + emulator CPU.
+      bulk_ceiling_ratio_cpu_bound:
+        engineCpuSeconds === undefined || ceilingEngineCpuSeconds === undefined
+          ? null
+          : round(ceilingEngineCpuSeconds / ceiling.documents / ((engineCpuSeconds + drain.cpuSeconds + emulatorCpuSeconds) / indexed), 3),
       sink_peak_rss_mb: round(drain.peakRssMib, 1),
       sink_collector_warnings: drain.warnings.size === 0 ? 'none' : [...drain.warnings].map(([key, count]) => `${key}: ${count}`).join(', '),
       sink_load_average_1m_before: round(loadBefore, 2),
@@ -166,7 +172,14 @@ function tableRows(f: Figures, drainSeconds: number): TableRow[] {
     { label: 'emulator CPU', value: `${n(f.emulator_cpu_s_per_million, 1)} s/M events`, note: cpuShare(f.emulator_cpu_s_per_million) },
     ...(f.search_engine_cpu_s_per_million_drain === null
       ? []
-      : [{ label: 'engine CPU', value: `${n(f.search_engine_cpu_s_per_million_drain, 1)} s/M events`, note: `${cpuShare(f.search_engine_cpu_s_per_million_drain)}; ${n(f.search_engine_cpu_s_per_million_ceiling, 1)} s/M during the ceiling` }]),
+      : [
+          { label: 'engine CPU', value: `${n(f.search_engine_cpu_s_per_million_drain, 1)} s/M events`, note: `${cpuShare(f.search_engine_cpu_s_per_million_drain)}; ${n(f.search_engine_cpu_s_per_million_ceiling, 1)} s/M during the ceiling` },
+          {
+            label: 'ratio from CPU',
+            value: `${n(Number(f.bulk_ceiling_ratio_cpu_bound) * 100, 1)} %`,
+            note: "engine CPU/event in the ceiling ÷ (engine + connector + emulator CPU/event in the drain): the ratio when the cores are the bound",
+          },
+        ]),
     { label: 'peak RSS', value: `${n(f.sink_peak_rss_mb, 1)} MiB`, note: 'target ≤ 256 MiB (getrusage ru_maxrss of the collector process)' },
     { label: 'correct', value: f.sink_correct ? 'yes' : 'NO', note: `collector exit code ${f.sink_collector_exit_code}; warnings: ${f.sink_collector_warnings}` },
     { label: 'machine load (1 min)', value: `${n(f.sink_load_average_1m_before, 2)} → ${n(f.sink_load_average_1m_after_drain, 2)}`, note: `before the run → after the drain, ${f.cpu_cores} cores shared` },
