@@ -26,10 +26,13 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const isWhitespace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
+/** A cached position that has not been looked for yet; -1 means the chunk has none left. */
+const NOT_SEARCHED = -2;
+
 /** Finds, inside a string, the next byte that matters: its closing quote or a backslash. */
 class StringSkipper {
-  private nextQuote = -2;
-  private nextBackslash = -2;
+  private nextQuote = NOT_SEARCHED;
+  private nextBackslash = NOT_SEARCHED;
 
   constructor(private readonly chunk: Uint8Array) {}
 

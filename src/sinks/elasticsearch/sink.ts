@@ -65,15 +65,12 @@ export function createElasticsearchSink(config: ElasticsearchOutputConfig, optio
   async function deadLetterRefused(refused: RefusedItem[]): Promise<RejectedDocument[]> {
     if (refused.length === 0) return [];
     const now = new Date().toISOString();
-    const rejected = refused.map(({ item, reason }) => ({ document: decodeItem(item), reason }));
-    const entries: DeadLetterEntry[] = refused.map(({ item, status, reason }, i) => ({
-      '@timestamp': now,
-      reason,
-      status,
-      index: item.index,
-      id: item.id,
-      document: (rejected[i] as RejectedDocument).document.source,
-    }));
+    const rejected: RejectedDocument[] = [];
+    const entries: DeadLetterEntry[] = refused.map(({ item, status, reason }) => {
+      const document = decodeItem(item);
+      rejected.push({ document, reason });
+      return { '@timestamp': now, reason, status, index: item.index, id: item.id, document: document.source };
+    });
     await deadLetter.append(entries);
     for (const { item, status, reason } of refused) {
       logger.error({ id: item.id, index: item.index, status, reason, deadLetterPath }, 'document refused by the engine; kept in the dead-letter file — fix the cause, then run o365-elk replay-dead-letter');
