@@ -3,9 +3,6 @@
 // queue (queue.mem.events) is what stops fetching when that many documents wait for the output; and
 // the ledger still records a blob only after the output has settled every one of its documents.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import pino from 'pino';
 import { createCommitQueue } from '../../src/runtime/commit-queue.js';
@@ -17,8 +14,8 @@ import { createRunStats } from '../../src/runtime/stats.js';
 import { runStreamPass } from '../../src/runtime/stream-pass.js';
 import type { OutputDocument, Sink, WriteResult } from '../../src/sinks/types.js';
 import type { ContentBlob } from '../../src/source/types.js';
-import { openLedger } from '../../src/state/index.js';
 import { createTransformer } from '../../src/transform/index.js';
+import { openTemporaryLedger } from './support/temporary-ledger.js';
 
 const HOUR_MS = 3_600_000;
 const STREAM = { tenantId: '7c1f3a52-9e0b-4d6c-8a21-5b4e9f0d3c18', contentType: 'Audit.General' as const };
@@ -40,12 +37,7 @@ function sinkByHand() {
 }
 
 function passOverThreeBlobs(t: TestContext, queueCapacity: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'o365-elk-document-queue-'));
-  const ledger = openLedger(join(dir, 'state.db'));
-  t.after(() => {
-    ledger.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const ledger = openTemporaryLedger(t, 'o365-elk-document-queue-');
   const now = Date.now();
   const blobs: ContentBlob[] = ['b1', 'b2', 'b3'].map((contentId, i) => ({
     contentType: STREAM.contentType,

@@ -2,9 +2,6 @@
 // pass at once and reaches the collector, which exits 2; a passing one leaves the window for next time
 // and goes on with the others. The API is a stand-in whose listing always fails.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import pino from 'pino';
 import type { BlobDeliveryContext } from '../../src/runtime/deliver-blob.js';
@@ -12,18 +9,13 @@ import { createSlots } from '../../src/runtime/slots.js';
 import { createRunStats } from '../../src/runtime/stats.js';
 import { runStreamPass } from '../../src/runtime/stream-pass.js';
 import { ManagementApiError, type ManagementApiErrorKind } from '../../src/source/index.js';
-import { openLedger } from '../../src/state/index.js';
+import { openTemporaryLedger } from './support/temporary-ledger.js';
 
 const DAY_MS = 86_400_000;
 const STREAM = { tenantId: '2f9e4c1a-0c55-4b8e-9d1b-6a0a3f1e7c21', contentType: 'Audit.Exchange' as const };
 
 function passWhoseListingFails(t: TestContext, kind: ManagementApiErrorKind) {
-  const dir = mkdtempSync(join(tmpdir(), 'o365-elk-stream-pass-'));
-  const ledger = openLedger(join(dir, 'state.db'));
-  t.after(() => {
-    ledger.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const ledger = openTemporaryLedger(t, 'o365-elk-stream-pass-');
   const listed: number[] = [];
   const client = {
     tenantId: STREAM.tenantId,
