@@ -44,3 +44,30 @@ function normaliseIp(host: string): string | undefined {
   if (isIPv6(bare)) return bare.toLowerCase();
   return undefined;
 }
+
+export interface HostName {
+  domain: string;
+  /** The address given beside the name, as in `host (1.2.3.4)`. */
+  ip?: string;
+}
+
+// A host name has a letter somewhere, so that a malformed IPv4 address (`1.2.3.256`) is not taken for one.
+const HOST_NAME = /^(?=[^:]*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*$/;
+const NAMED_ADDRESS = /^\[?([^\s()[\]]+) \(([^)]*)\)\]?$/;
+const NAME_WITH_PORT = /^\[?([^\s()[\]:]+)\]?:\d{1,5}$/;
+
+/**
+ * A client or server named by host name, as Exchange writes some of them: `host`, `host:port`,
+ * `[host]:port`, or `host (address)` with the address in parentheses when it is an IP.
+ */
+export function parseHostName(value: string): HostName | undefined {
+  const named = NAMED_ADDRESS.exec(value);
+  if (named !== null) {
+    const domain = named[1] as string;
+    if (!HOST_NAME.test(domain)) return undefined;
+    const ip = parseClientAddress((named[2] as string).trim())?.ip;
+    return ip === undefined ? { domain } : { domain, ip };
+  }
+  const domain = NAME_WITH_PORT.exec(value)?.[1] ?? value;
+  return HOST_NAME.test(domain) ? { domain } : undefined;
+}

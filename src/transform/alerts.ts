@@ -28,7 +28,7 @@ export function mapComplianceAlert({ doc, audit }: Mapping): void {
   put(doc, 'rule.name', text(audit.Name));
   put(doc, 'rule.id', text(audit.PolicyId));
   put(doc, 'rule.category', category);
-  put(doc, 'rule.reference', asList(audit.AlertLinks).map((link) => text(field(asRecord(link), 'AlertLinkHref'))).find((href) => href !== undefined));
+  put(doc, 'rule.reference', texts(asList(audit.AlertLinks).map((link) => field(asRecord(link), 'AlertLinkHref'))));
 
   const entity = text(audit.AlertEntityId);
   switch (text(audit.EntityType)?.toLowerCase()) {

@@ -9,7 +9,8 @@ import { severityNumber } from './severity.js';
 import { parseAuditTime } from './timestamp.js';
 import { putUrl } from './url.js';
 
-const BLOCKING_ACTION = /^(Block|RestrictAccess)/i;
+/** The action that makes a DLP event a failure in Elastic's integration, whose outcome o365-elk follows. */
+const BLOCKING_ACTION = 'BlockAccess';
 
 export function mapDlp({ doc, audit, operation }: Mapping): void {
   if (operation?.toLowerCase() === 'dlprulematch') put(doc, 'event.kind', 'alert');
@@ -22,7 +23,7 @@ export function mapDlp({ doc, audit, operation }: Mapping): void {
     const file = asRecord(audit.SharePointMetaData);
     if (file !== undefined) putSharePointFile(doc, file);
   }
-  putRules(doc, audit);
+  putRules(doc, audit, operation);
 }
 
 function putActor(doc: Doc, from: string | undefined): void {
@@ -66,9 +67,9 @@ function putTime(doc: Doc, path: string, value: unknown): void {
 
 /**
  * Policies become `rule.ruleset`, their rules `rule.id`/`rule.name`; the highest rule severity is the
- * event's. The outcome is a failure when a rule blocked the user's action and nobody overrode it.
+ * event's.
  */
-function putRules(doc: Doc, audit: Record<string, unknown>): void {
+function putRules(doc: Doc, audit: Record<string, unknown>, operation: string | undefined): void {
   const policies: string[] = [];
   const ruleIds: string[] = [];
   const ruleNames: string[] = [];
@@ -84,9 +85,8 @@ function putRules(doc: Doc, audit: Record<string, unknown>): void {
       addText(ruleIds, field(rule, 'RuleId'));
       addText(ruleNames, field(rule, 'RuleName'));
       const ruleActions = texts(field(rule, 'Actions'));
-      const overridden = new Set(texts(field(rule, 'OverriddenActions')));
       actions.push(...ruleActions);
-      if (ruleActions.some((action) => BLOCKING_ACTION.test(action) && !overridden.has(action))) blocked = true;
+      if (ruleActions.includes(BLOCKING_ACTION)) blocked = true;
       const ruleSeverity = severityNumber(field(rule, 'Severity'));
       if (ruleSeverity !== undefined && (severity === undefined || ruleSeverity > severity)) severity = ruleSeverity;
       const conditions = asRecord(field(rule, 'ConditionsMatched'));
@@ -102,9 +102,24 @@ function putRules(doc: Doc, audit: Record<string, unknown>): void {
   put(doc, 'event.severity', severity);
   put(doc, 'o365.dlp.actions', [...new Set(actions)]);
   put(doc, 'o365.dlp.sensitive_info_types', [...new Set(sensitiveTypes)]);
-  const exception = asRecord(audit.ExceptionInfo);
-  const overriddenByUser = text(field(exception, 'Reason')) !== undefined || text(field(exception, 'Justification')) !== undefined;
-  put(doc, 'event.outcome', blocked && !overriddenByUser ? 'failure' : 'success');
+  put(doc, 'event.outcome', dlpOutcome(blocked, operation, asRecord(audit.ExceptionInfo)));
+}
+
+/**
+ * As Elastic's integration decides it: a rule that blocked nothing is a success; so is undoing a rule's
+ * action (`DlpRuleUndo`); a false-positive report on a block (`DlpInfo`) leaves the block a failure;
+ * otherwise a block is a failure unless the user overrode it (`ExceptionInfo` says why).
+ */
+function dlpOutcome(blocked: boolean, operation: string | undefined, exception: Record<string, unknown> | undefined): 'success' | 'failure' {
+  if (!blocked) return 'success';
+  switch (operation?.toLowerCase()) {
+    case 'dlpruleundo':
+      return 'success';
+    case 'dlpinfo':
+      return 'failure';
+    default:
+      return exception !== undefined && Object.keys(exception).length > 0 ? 'success' : 'failure';
+  }
 }
 
 function addText(list: string[], value: unknown): void {

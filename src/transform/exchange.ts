@@ -1,5 +1,6 @@
 // Exchange Online: admin cmdlets (RecordType 1) and mailbox audit (2: one item, 3: several items,
 // 19: aggregated operations, 50: MailItemsAccessed).
+import { parseClientAddress } from './address.js';
 import { append, asList, asRecord, classify, field, firstText, put, putValues, read, text, type Doc } from './fields.js';
 import { putUpn } from './identity.js';
 import type { Mapping } from './mapping.js';
@@ -34,13 +35,21 @@ function mailItems(audit: Record<string, unknown>): Record<string, unknown>[] {
   return items.map(asRecord).filter((item): item is Record<string, unknown> => item !== undefined);
 }
 
-const SERVER_NAME = /^[^\s(]+/;
+const NAMED_SERVER = /^\[?(\S+) \(([^)]*)\)\]?$/;
 
 /**
- * `OriginatingServer` reads `HE1PR0102MB3228 (15.20.2707.017)\r\n`: the server name, then the Exchange
- * build number, which is not an IP address (Elastic's pipeline files it under server.ip).
+ * `OriginatingServer` reads `HE1PR0102MB3228 (15.20.2707.017)\r\n`: the server's name, then, in
+ * parentheses, what Elastic's integration takes for its address. Exchange Online writes its build
+ * number there, which is no IP, so `server.ip` (and `destination.ip`) appear only when it is one.
  */
 function putOriginatingServer(doc: Doc, audit: Record<string, unknown>): void {
-  const server = text(audit.OriginatingServer);
-  put(doc, 'server.address', server === undefined ? undefined : SERVER_NAME.exec(server)?.[0]);
+  const server = text(typeof audit.OriginatingServer === 'string' ? audit.OriginatingServer.replace(/[\r\n]/g, '') : undefined);
+  if (server === undefined) return;
+  const named = NAMED_SERVER.exec(server);
+  const address = named === null ? server : (named[2] as string).trim();
+  put(doc, 'server.domain', named?.[1]);
+  put(doc, 'server.address', address);
+  const ip = parseClientAddress(address)?.ip;
+  put(doc, 'server.ip', ip);
+  put(doc, 'destination.ip', ip);
 }

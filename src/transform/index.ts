@@ -4,12 +4,14 @@
 // docs/ecs-mapping.md lists every field produced.
 import { createHash, randomUUID } from 'node:crypto';
 import type { OutputDocument } from '../sinks/types.js';
+import { parseClientAddress } from './address.js';
 import { auditRecordOf } from './audit-record.js';
-import { mapCommon } from './common.js';
+import { mapCommon, putElasticClassification } from './common.js';
 import { contentHash, usableRecordId } from './document-id.js';
 import { append, asRecord, put, read, text, wholeNumber, type Doc } from './fields.js';
 import { toJsonSafe } from './json-safe.js';
 import { mapperFor } from './mappers.js';
+import { mapMessage } from './message.js';
 import { excerpt, Problems } from './problems.js';
 import { isUsableTime, parseAuditTime } from './timestamp.js';
 
@@ -91,8 +93,10 @@ function mapRecord(record: unknown, context: TransformContext, settings: Setting
   const mapping = { doc, audit: fields, operation: text(fields.Operation), recordType: wholeNumber(fields.RecordType), problems };
   mapCommon(mapping);
   mapperFor(mapping.recordType)?.(mapping);
+  mapMessage(mapping);
+  putElasticClassification(doc);
   putOrganization(doc, fields, context, settings.namesByTenant);
-  collectRelated(doc);
+  collectRelated(doc, fields);
   put(doc, 'o365.content_type', text(context.contentType));
   put(doc, 'o365.audit', audit);
   if (settings.keepOriginal || audit === undefined) put(doc, 'event.original', originalJson(record, safeRecord));
@@ -113,6 +117,8 @@ function baseDocument(timestamp: number): Doc {
     '@timestamp': new Date(timestamp).toISOString(),
     ecs: { version: ECS_VERSION },
     event: { kind: 'event', module: 'o365', dataset: 'o365.audit' },
+    // Elastic's o365 rules select their documents by data stream; Fleet writes these fields, so o365-elk does too.
+    data_stream: { type: 'logs', dataset: 'o365.audit' },
   };
 }
 
@@ -132,7 +138,11 @@ function putOrganization(doc: Doc, fields: Record<string, unknown>, context: Tra
   put(doc, 'organization.id', organizationId);
   const configuredName = organizationId === undefined ? undefined : namesByTenant.get(organizationId);
   const contextName = organizationId === contextTenant ? text(context.tenantName) : undefined;
-  put(doc, 'organization.name', configuredName ?? contextName ?? text(fields.OrganizationName));
+  const organizationName = configuredName ?? contextName ?? text(fields.OrganizationName);
+  put(doc, 'organization.name', organizationName);
+  // Elastic's integration names the tenant as the host, so its host-based dashboards and rules see each tenant.
+  put(doc, 'host.id', organizationId);
+  put(doc, 'host.name', organizationName ?? read(doc, 'user.domain'));
 }
 
 const RELATED_USER_FIELDS = [
@@ -142,14 +152,24 @@ const RELATED_USER_FIELDS = [
   'user.target.email',
   'file.owner',
   'email.from.address',
+  'email.sender.address',
   'email.to.address',
   'email.cc.address',
   'email.bcc.address',
 ];
 
-function collectRelated(doc: Doc): void {
-  append(doc, 'related.ip', textsAt(doc, ['client.ip']));
+/** Addresses of the sending server, in records about a message (ThreatIntelligence, MailSubmission). */
+const SENDER_ADDRESS_FIELDS = ['SenderIp', 'SenderIP'] as const;
+
+function collectRelated(doc: Doc, fields: Record<string, unknown>): void {
+  append(doc, 'related.ip', textsAt(doc, ['client.ip', 'server.ip']));
+  append(doc, 'related.ip', SENDER_ADDRESS_FIELDS.map((name) => senderAddress(fields[name])));
   append(doc, 'related.user', textsAt(doc, RELATED_USER_FIELDS));
+}
+
+function senderAddress(value: unknown): string | undefined {
+  const raw = text(value);
+  return raw === undefined ? undefined : parseClientAddress(raw)?.ip;
 }
 
 function textsAt(doc: Doc, paths: string[]): string[] {

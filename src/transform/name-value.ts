@@ -1,13 +1,18 @@
 // Microsoft sends several properties as lists of {Name, Value} pairs, often with JSON inside the value
 // strings. A list of pairs indexes badly (every Name lands in one array, every Value in another), so
-// these become maps keyed by Name. Whatever does not fit the expected shape is kept, as text, under
+// those that Elastic's integration turns into maps become maps keyed by Name here too. Whatever does not fit the expected shape is kept, as text, under
 // `_raw`, so a field is always an object and its mapping type never changes between records.
 import { asRecord, text } from './fields.js';
 import { safeFieldName, setOwn, toJsonSafe } from './json-safe.js';
 import type { Problems } from './problems.js';
 
-/** Lists of `{Name, Value}`. */
-export const NAME_VALUE_FIELDS = ['Parameters', 'ExtendedProperties', 'DeviceProperties', 'OperationProperties'] as const;
+/** Lists of `{Name, Value}` that become maps, as in Elastic's integration (whose rules query `Parameters.AccessRights`). */
+export const NAME_VALUE_FIELDS = ['Parameters', 'ExtendedProperties'] as const;
+/**
+ * Lists of `{Name, Value}` kept as lists, as in Elastic's integration, whose rules query them so
+ * (`DeviceProperties.Value: "False"`, `OperationProperties.Name: "IsThrottled"`); sometimes sent as JSON text.
+ */
+export const NAME_VALUE_LISTS = ['DeviceProperties', 'OperationProperties'] as const;
 /** The list of `{Name, NewValue, OldValue}`. */
 export const MODIFIED_PROPERTIES = 'ModifiedProperties';
 /** Objects that some records send as JSON text and others as objects. */
@@ -70,6 +75,13 @@ function listToMap(list: unknown[], entry: Entry, problems: Problems): Record<st
   }
   if (leftovers.length > 0) map[RAW_KEY] = leftovers;
   return map;
+}
+
+/** `DeviceProperties` & co. as a list: JSON text is parsed, other text is kept under `_raw`. */
+export function embeddedList(value: unknown, problems: Problems): unknown {
+  if (typeof value !== 'string') return value;
+  const parsed = parseJsonText(value);
+  return Array.isArray(parsed) ? toJsonSafe(parsed, problems, 1) : { [RAW_KEY]: value };
 }
 
 /** `Data` & co. as an object: JSON text is parsed, other text is kept under `_raw`. */

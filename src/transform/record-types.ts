@@ -21,7 +21,7 @@ const RECORD_TYPE_NAMES: ReadonlyMap<number, string> = new Map([
   [19, 'ExchangeAggregatedOperation'],
   [20, 'PowerBIAudit'],
   [21, 'CRM'],
-  [22, 'Viva Engage'],
+  [22, 'Yammer'], // Viva Engage now; Elastic's integration and its rules know it by its old name
   [23, 'SkypeForBusinessCmdlets'],
   [24, 'Discovery'],
   [25, 'MicrosoftTeams'],

@@ -49,8 +49,10 @@ describe('GeoIP on the packaged databases (DB-IP Lite city, RouteViews/DB-IP ASN
     assert.deepEqual(read(doc, 'source.geo'), {
       city_name: 'Mountain View',
       region_name: 'California',
+      region_iso_code: 'US-CA',
       country_iso_code: 'US',
       country_name: 'United States',
+      continent_name: 'North America',
       location: { lat: 37.422, lon: -122.085 },
     });
     assert.deepEqual(read(doc, 'source.as'), { number: 15169, organization: { name: 'Google LLC' } });

@@ -46,8 +46,8 @@ describe('Azure AD', () => {
   it('a successful sign-in is an authentication start by the UPN, from its client, with its browser', () => {
     const doc = documentOf('aad', 0);
     assert.equal(at(doc, 'event.code'), 'AzureActiveDirectoryStsLogon');
-    assert.deepEqual(at(doc, 'event.category'), ['authentication']);
-    assert.deepEqual(at(doc, 'event.type'), ['start']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'authentication']);
+    assert.deepEqual(at(doc, 'event.type'), ['info', 'start']);
     assert.equal(at(doc, 'event.outcome'), 'success');
     assert.deepEqual(at(doc, 'user'), { id: 'asr@testsiem.onmicrosoft.com', email: 'asr@testsiem.onmicrosoft.com', name: 'asr', domain: 'testsiem.onmicrosoft.com' });
     assert.equal(at(doc, 'source.ip'), '83.57.233.151');
@@ -65,19 +65,19 @@ describe('Azure AD', () => {
     assert.equal(at(doc, 'error.code'), '50126');
     assert.equal(at(doc, 'error.message'), 'InvalidUserNameOrPassword');
     assert.equal(at(doc, 'tags'), undefined);
-    assert.deepEqual(at(doc, 'o365.audit.DeviceProperties'), {
-      OS: 'Windows10',
-      BrowserType: 'Edge',
-      IsCompliantAndManaged: 'False',
-      SessionId: '2a1fb8c4-ceb6-4fa0-826c-3d43f87de897',
-    });
+    assert.deepEqual(at(doc, 'o365.audit.DeviceProperties'), [
+      { Name: 'OS', Value: 'Windows10' },
+      { Name: 'BrowserType', Value: 'Edge' },
+      { Name: 'IsCompliantAndManaged', Value: 'False' },
+      { Name: 'SessionId', Value: '2a1fb8c4-ceb6-4fa0-826c-3d43f87de897' },
+    ]);
   });
 
   it('adding a user is an IAM user creation aimed at the new user', () => {
     const doc = documentOf('aad', 2);
     assert.equal(at(doc, 'event.code'), 'AzureActiveDirectory');
-    assert.deepEqual(at(doc, 'event.category'), ['iam']);
-    assert.deepEqual(at(doc, 'event.type'), ['user', 'creation']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'iam']);
+    assert.deepEqual(at(doc, 'event.type'), ['info', 'user', 'creation']);
     assert.equal(at(doc, 'event.outcome'), 'success');
     assert.equal(at(doc, 'user.email'), 'root@testsiem4.onmicrosoft.com');
     assert.deepEqual(at(doc, 'user.target'), {
@@ -101,12 +101,13 @@ describe('Exchange', () => {
   it('an admin cmdlet is a configuration change with its parameters as a map and its server name', () => {
     const doc = documentOf('exchange', 0);
     assert.equal(at(doc, 'event.code'), 'ExchangeAdmin');
-    assert.deepEqual(at(doc, 'event.category'), ['configuration']);
-    assert.deepEqual(at(doc, 'event.type'), ['change']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'configuration']);
+    assert.deepEqual(at(doc, 'event.type'), ['info', 'change']);
     assert.equal(at(doc, 'event.outcome'), 'success', 'ResultStatus "True"');
     assert.equal(at(doc, 'user.id'), 'NT AUTHORITY\\SYSTEM (Microsoft.Exchange.ServiceHost)');
     assert.equal(at(doc, 'user.email'), undefined, 'a system account is no address');
-    assert.equal(at(doc, 'server.address'), 'HE1PR0102MB3228');
+    assert.equal(at(doc, 'server.domain'), 'HE1PR0102MB3228');
+    assert.equal(at(doc, 'server.address'), '15.20.2707.017');
     assert.equal(at(doc, 'server.ip'), undefined, 'the parenthesised Exchange build is no IP');
     assert.equal(at(doc, 'organization.name'), 'testsiem.onmicrosoft.com');
     assert.deepEqual(at(doc, 'o365.audit.Parameters'), {
@@ -118,15 +119,15 @@ describe('Exchange', () => {
   it('a sent message is an email event with its subject, message id and mailbox owner', () => {
     const doc = documentOf('exchange', 1);
     assert.equal(at(doc, 'event.code'), 'ExchangeItem');
-    assert.deepEqual(at(doc, 'event.category'), ['email']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'email']);
     assert.equal(at(doc, 'email.subject'), 'Hello There');
     assert.equal(at(doc, 'email.message_id'), '<CY5PR05MB9143EE143E6008D69C9391F5DD319@CY5PR05MB9143.namprd05.prod.outlook.com>');
     assert.equal(at(doc, 'user.target.email'), 'nelson@o365.devcooks.com');
     assert.equal(at(doc, 'client.ip'), '68.160.247.154');
-    assert.equal(at(doc, 'server.address'), 'CY5PR05MB9143');
+    assert.equal(at(doc, 'server.domain'), 'CY5PR05MB9143');
   });
 
-  it('MailItemsAccessed lists every message id of every folder, and keeps its operation properties as a map', () => {
+  it('MailItemsAccessed lists every message id of every folder, and keeps its operation properties as a list', () => {
     const doc = documentOf('exchange', 2);
     assert.equal(at(doc, 'event.code'), 'ExchangeItemAggregated');
     assert.deepEqual(at(doc, 'email.message_id'), [
@@ -134,7 +135,10 @@ describe('Exchange', () => {
       '<ae042a57-4cd4-466a-adf0-417549c30a96@az.westeurope.production.microsoft.com>',
       '<CY5PR05MB91439309823940F866A9629EDD2E9@CY5PR05MB9143.namprd05.prod.outlook.com>',
     ]);
-    assert.deepEqual(at(doc, 'o365.audit.OperationProperties'), { MailAccessType: 'Bind', IsThrottled: 'False' });
+    assert.deepEqual(at(doc, 'o365.audit.OperationProperties'), [
+      { Name: 'MailAccessType', Value: 'Bind' },
+      { Name: 'IsThrottled', Value: 'False' },
+    ]);
   });
 });
 
@@ -142,8 +146,8 @@ describe('SharePoint and OneDrive', () => {
   it('a file access names the file, its directory and URL', () => {
     const doc = documentOf('sharepoint', 0);
     assert.equal(at(doc, 'event.code'), 'SharePointFileOperation');
-    assert.deepEqual(at(doc, 'event.category'), ['file']);
-    assert.deepEqual(at(doc, 'event.type'), ['access']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'file']);
+    assert.deepEqual(at(doc, 'event.type'), ['info', 'access']);
     assert.deepEqual(at(doc, 'file'), { name: 'All.aspx', extension: 'aspx', directory: 'Documents/Forms', type: 'file' });
     assert.equal(at(doc, 'url.original'), 'https://testsiem-my.sharepoint.com/personal/asr_testsiem_onmicrosoft_com/Documents/Forms/All.aspx');
     assert.equal(at(doc, 'url.domain'), 'testsiem-my.sharepoint.com');
@@ -153,15 +157,15 @@ describe('SharePoint and OneDrive', () => {
 
   it('an upload is a file creation', () => {
     const doc = documentOf('sharepoint', 1);
-    assert.deepEqual(at(doc, 'event.type'), ['creation']);
+    assert.deepEqual(at(doc, 'event.type'), ['info', 'creation']);
     assert.equal(at(doc, 'file.name'), 'Screenshot.png');
   });
 
   it('sharing changes a file, names the group it was shared with, and keeps the directory apart from the file name', () => {
     const doc = documentOf('sharepoint', 2);
     assert.equal(at(doc, 'event.code'), 'SharePointSharingOperation');
-    assert.deepEqual(at(doc, 'event.category'), ['file']);
-    assert.deepEqual(at(doc, 'event.type'), ['change']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'file']);
+    assert.deepEqual(at(doc, 'event.type'), ['info', 'change']);
     assert.equal(at(doc, 'file.directory'), 'Documents', 'SourceRelativeUrl is Documents/Screenshot.png here');
     assert.equal(at(doc, 'user.target.group.name'), '4da1e7f54501bb99b6e0ab2ff8749842152ac02ff8c0c8017b0e40e6b67fecdd');
   });
@@ -171,8 +175,8 @@ describe('Audit.General', () => {
   it('a Teams membership change is an IAM group change naming the team and the added members', () => {
     const doc = documentOf('general', 0);
     assert.equal(at(doc, 'event.code'), 'MicrosoftTeams');
-    assert.deepEqual(at(doc, 'event.category'), ['iam']);
-    assert.deepEqual(at(doc, 'event.type'), ['group', 'change']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'iam']);
+    assert.deepEqual(at(doc, 'event.type'), ['info', 'group', 'change']);
     assert.equal(at(doc, 'group.name'), 'SIEMTest');
     assert.equal(at(doc, 'group.id'), '19:5ad83cb367fc48358e759dccff238f46@thread.skype');
     assert.deepEqual(at(doc, 'user.target.email'), ['david@testsiem.onmicrosoft.com', 'alice@testsiem.onmicrosoft.com']);
@@ -181,9 +185,9 @@ describe('Audit.General', () => {
 
   it('a Viva Engage group creation keeps the client port and takes "TRUE" for success', () => {
     const doc = documentOf('general', 1);
-    assert.equal(at(doc, 'event.code'), 'Viva Engage');
-    assert.deepEqual(at(doc, 'event.category'), ['iam']);
-    assert.deepEqual(at(doc, 'event.type'), ['group', 'creation']);
+    assert.equal(at(doc, 'event.code'), 'Yammer');
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'iam']);
+    assert.deepEqual(at(doc, 'event.type'), ['info', 'group', 'creation']);
     assert.equal(at(doc, 'event.outcome'), 'success');
     assert.equal(at(doc, 'group.name'), 'Sales');
     assert.equal(at(doc, 'source.ip'), '79.159.10.151');
@@ -194,8 +198,8 @@ describe('Audit.General', () => {
   it('a Security & Compliance cmdlet keeps its string Parameters under Parameters._raw', () => {
     const doc = documentOf('general', 2);
     assert.equal(at(doc, 'event.code'), 'SecurityComplianceCenterEOPCmdlet');
-    assert.deepEqual(at(doc, 'event.category'), ['configuration']);
-    assert.deepEqual(at(doc, 'event.type'), ['access']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'configuration']);
+    assert.deepEqual(at(doc, 'event.type'), ['info', 'access']);
     assert.deepEqual(at(doc, 'o365.audit.Parameters'), { _raw: '-Export "True"' });
     assert.equal(at(doc, 'o365.audit.NonPIIParameters'), '-Export "<SNIP-PII>"');
   });
@@ -206,7 +210,7 @@ describe('DLP', () => {
     const doc = documentOf('dlp', 0);
     assert.equal(at(doc, 'event.code'), 'ComplianceDLPExchange');
     assert.equal(at(doc, 'event.kind'), 'alert');
-    assert.deepEqual(at(doc, 'event.category'), ['email']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'email']);
     assert.equal(at(doc, 'event.severity'), 2);
     assert.equal(at(doc, 'event.outcome'), 'success', 'NotifyUser blocks nothing');
     assert.equal(at(doc, 'user.email'), 'asr@testsiem2.onmicrosoft.com', 'the sender, not the DLP agent');
@@ -227,7 +231,7 @@ describe('DLP', () => {
     const doc = documentOf('dlp', 1);
     assert.equal(at(doc, 'event.code'), 'ComplianceDLPSharePoint');
     assert.equal(at(doc, 'event.kind'), 'alert');
-    assert.deepEqual(at(doc, 'event.category'), ['file']);
+    assert.deepEqual(at(doc, 'event.category'), ['web', 'file']);
     assert.equal(at(doc, 'event.severity'), 4);
     assert.equal(at(doc, 'user.id'), 'alice@testsiem2.onmicrosoft.com');
     assert.deepEqual(at(doc, 'file'), {

@@ -15,15 +15,14 @@ function audit(fields: Record<string, unknown>): { audit: Record<string, unknown
 }
 
 describe('name/value lists', () => {
-  it('become maps for Parameters, ExtendedProperties, DeviceProperties and OperationProperties', () => {
+  it('become maps for Parameters and ExtendedProperties; DeviceProperties and OperationProperties stay lists', () => {
     const pairs = [
       { Name: 'Identity', Value: 'alice' },
       { Name: 'Enabled', Value: 'True' },
     ];
     const { audit: result, tags } = audit({ Parameters: pairs, ExtendedProperties: pairs, DeviceProperties: pairs, OperationProperties: pairs });
-    for (const name of ['Parameters', 'ExtendedProperties', 'DeviceProperties', 'OperationProperties']) {
-      assert.deepEqual(result[name], { Identity: 'alice', Enabled: 'True' }, name);
-    }
+    for (const name of ['Parameters', 'ExtendedProperties']) assert.deepEqual(result[name], { Identity: 'alice', Enabled: 'True' }, name);
+    for (const name of ['DeviceProperties', 'OperationProperties']) assert.deepEqual(result[name], pairs, name);
     assert.equal(tags, undefined);
   });
 
@@ -82,7 +81,7 @@ describe('name/value lists', () => {
 
   it('reads a list sent as JSON text, and keeps other text (S&C cmdlet Parameters) under _raw', () => {
     const { audit: listAsText } = audit({ OperationProperties: '[{"Name":"MailAccessType","Value":"Bind"}]' });
-    assert.deepEqual(at(listAsText, 'OperationProperties'), { MailAccessType: 'Bind' });
+    assert.deepEqual(at(listAsText, 'OperationProperties'), [{ Name: 'MailAccessType', Value: 'Bind' }]);
     const { audit: cmdlet } = audit({ Parameters: '-Export "True" -Identity "x"' });
     assert.deepEqual(at(cmdlet, 'Parameters'), { _raw: '-Export "True" -Identity "x"' });
     const { audit: number } = audit({ Parameters: 5 });

@@ -64,8 +64,8 @@ describe('sign-in outcome', () => {
       assert.equal(at(doc, 'event.outcome'), outcome);
       assert.equal(at(doc, 'error.code'), code);
       assert.equal(at(doc, 'error.message'), message);
-      assert.deepEqual(at(doc, 'event.category'), ['authentication']);
-      assert.deepEqual(at(doc, 'event.type'), [row.operation.startsWith('User') ? 'start' : 'info']);
+      assert.deepEqual(at(doc, 'event.category'), ['web', 'authentication']);
+      assert.deepEqual(at(doc, 'event.type'), row.operation.startsWith('User') ? ['info', 'start'] : ['info']);
       assert.equal(at(doc, 'tags'), undefined);
     });
   }

@@ -9,7 +9,7 @@ import type { IndexTarget } from './index-target.js';
 import { auditMappings, ecsMappings } from './mappings.js';
 
 /** Raise with every change to the templates or mappings. */
-export const TEMPLATE_VERSION = 1;
+export const TEMPLATE_VERSION = 2;
 export const TEMPLATE_PRIORITY = 250;
 export const ECS_COMPONENT = 'o365-elk-ecs-mappings';
 export const AUDIT_COMPONENT = 'o365-elk-audit-mappings';

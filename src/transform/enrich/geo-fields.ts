@@ -2,8 +2,12 @@
 //   MaxMind GeoIP2/GeoLite2: { city: { names: { en } }, subdivisions: [{ iso_code, names }],
 //     country: { iso_code, names }, continent: { code, names }, location: { latitude, longitude, time_zone } }
 //   DB-IP Lite as ip-location-db packs it: { city, state1, state2, country_code, latitude, longitude, timezone }
-//     — flat, English only, no country or continent name and no subdivision code.
+//     — flat, English only, no country or continent name and no subdivision code: the continent comes
+//     from the country (countries-list), the ISO 3166-2 code from the subdivision's name (iso-3166-2),
+//     so that both databases give the fields Elastic's GeoIP processor writes.
 //   ASN (MaxMind GeoLite2-ASN and ip-location-db alike): { autonomous_system_number, autonomous_system_organization }
+import { continents, countries, type TCountryCode } from 'countries-list';
+import iso3166 from 'iso-3166-2';
 import type { AutonomousSystem } from './asn-table.js';
 
 export interface GeoFields {
@@ -41,11 +45,14 @@ function dbIpLite(data: Json): GeoFields {
   const code = textOf(data.country_code)?.toUpperCase();
   // ZZ is DB-IP's "unknown country".
   const countryCode = code !== undefined && /^[A-Z]{2}$/.test(code) && code !== 'ZZ' ? code : undefined;
+  const region = textOf(data.state1);
   return compact({
     city_name: textOf(data.city),
-    region_name: textOf(data.state1),
+    region_name: region,
+    region_iso_code: countryCode === undefined || region === undefined ? undefined : regionCode(countryCode, region),
     country_iso_code: countryCode,
     country_name: countryCode === undefined ? undefined : countryName(countryCode),
+    continent_name: countryCode === undefined ? undefined : continentName(countryCode),
     timezone: textOf(data.timezone),
     location: location(data.latitude, data.longitude),
   });
@@ -70,6 +77,19 @@ function maxMind(data: Json): GeoFields {
     timezone: textOf(place?.time_zone),
     location: location(place?.latitude, place?.longitude),
   });
+}
+
+function continentName(countryCode: string): string | undefined {
+  const continent = Object.hasOwn(countries, countryCode) ? countries[countryCode as TCountryCode].continent : undefined;
+  return continent === undefined ? undefined : continents[continent];
+}
+
+const regionCodes = new Map<string, string | undefined>();
+
+function regionCode(countryCode: string, region: string): string | undefined {
+  const key = `${countryCode}\u0000${region}`;
+  if (!regionCodes.has(key)) regionCodes.set(key, iso3166.subdivision(countryCode, region)?.code);
+  return regionCodes.get(key);
 }
 
 const countryNames = new Map<string, string | undefined>();
