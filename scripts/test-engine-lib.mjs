@@ -1,54 +1,133 @@
-// Starts and stops the single-node OpenSearch that tests and benchmarks write into. The engine is the
-// Maven project in test-engine/: OpenSearch's server and module jars from Maven Central, run by a small
-// main of our own, because no OpenSearch tarball or Docker image can be downloaded where tests run.
+// Starts and stops the single-node search engines that tests and benchmarks write into: OpenSearch 2.19
+// (the default; the Maven project in test-engine/) or Elasticsearch 9.5 (test-engine-elasticsearch/).
+// Each is its server's jars from Maven Central, run by a small main of our own, because no tarball or
+// Docker image can be downloaded where tests run.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 
-const PROJECT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-engine');
-const TARGET_DIR = join(PROJECT_DIR, 'target');
-const CLASSES_DIR = join(TARGET_DIR, 'classes');
-const CLASSPATH_FILE = join(TARGET_DIR, 'classpath.txt');
-const BUILD_STAMP_FILE = join(TARGET_DIR, 'build-inputs.sha256');
-const MAIN_CLASS = 'org.o365elk.testengine.TestEngine';
+const REPOSITORY = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The JVM default heap would be a quarter of the machine's memory; the OOM flag turns a wedged engine
 // into a dead one that the caller notices.
 const JVM_OPTIONS = ['-Xms512m', '-Xmx1g', '-XX:+ExitOnOutOfMemoryError'];
-const MINIMUM_JAVA = 17;
+const JVM_DIRECTORY = '/usr/lib/jvm';
 const HEALTH_WAIT = '120s';
 const STOP_GRACE_MS = 60_000;
+
+/** The engines this library can start, by the name `--engine` takes. */
+export const ENGINES = {
+  opensearch: {
+    name: 'OpenSearch 2.19',
+    project: join(REPOSITORY, 'test-engine'),
+    mainClass: 'org.o365elk.testengine.TestEngine',
+    minimumJava: 17,
+    // The `java` on PATH: OpenSearch 2.19 runs on 17 and later.
+    javaHomes: () => [],
+    jvmOptions: [],
+    downloadSize: '80 MB',
+    missingToolchain: 'the OpenSearch test engine needs Java 17+ and Maven on PATH: install openjdk-17-jdk-headless and maven',
+  },
+  elasticsearch: {
+    name: 'Elasticsearch 9.5',
+    project: join(REPOSITORY, 'test-engine-elasticsearch'),
+    mainClass: 'org.o365elk.testengine.elasticsearch.ElasticsearchTestEngine',
+    // The server's classes are Java 21 bytecode.
+    minimumJava: 21,
+    javaHomes: () => [process.env.JAVA_HOME, pathJavaHome(), ...listJvmDirectory()],
+    // Elasticsearch calls native code (zstd) through the foreign function API.
+    jvmOptions: ['--enable-native-access=ALL-UNNAMED'],
+    downloadSize: '50 MB',
+    missingToolchain: `the Elasticsearch test engine needs Java 21+ (none in JAVA_HOME, on PATH or in ${JVM_DIRECTORY}) and Maven on PATH: install a JDK 21 or later and set JAVA_HOME to it`,
+  },
+};
+
+// Engines started side by side build one after the other: two Maven runs at once would download the
+// same plugins into the one local repository together.
+let previousBuild = Promise.resolve();
 
 /** Java or Maven is missing or too old; the message says what to install. */
 export class ToolchainMissingError extends Error {}
 
 /**
  * Builds the engine if its sources changed, starts it with a fresh data directory under `dir`, and
- * resolves once the cluster is yellow. Port 0 (the default) lets the OS choose a free port. `keepData`
- * keeps what an engine stopped earlier left under `dir`, so that a test can restart it.
+ * resolves once the cluster is yellow. `engine` is a key of ENGINES (OpenSearch when omitted). Port 0
+ * (the default) lets the OS choose a free port. `keepData` keeps what an engine stopped earlier left
+ * under `dir`, so that a test can restart it.
  */
-export async function startTestEngine({ dir, port = 0, keepData = false }) {
+export async function startTestEngine({ engine = 'opensearch', dir, port = 0, keepData = false }) {
+  if (!Object.hasOwn(ENGINES, engine)) throw new Error(`unknown test engine "${engine}": use one of ${Object.keys(ENGINES).join(', ')}`);
+  const kind = ENGINES[engine];
   if (typeof dir !== 'string' || dir === '') throw new Error('test engine needs a directory: pass { dir }');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`test engine port must be an integer from 0 to 65535, got ${port}`);
   }
   const engineDir = resolve(dir);
   mkdirSync(engineDir, { recursive: true });
-  checkToolchain();
-  await buildIfChanged(engineDir);
-  return run(engineDir, port, keepData);
+  refuseIfInUse(engineDir);
+  const java = findToolchain(kind);
+  const project = mavenProject(kind.project);
+  const build = previousBuild.then(() => buildIfChanged(kind, project, java, engineDir));
+  previousBuild = build.catch(() => {});
+  await build;
+  return run(kind, project, java, engineDir, port, keepData);
 }
 
-function checkToolchain() {
-  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  const javaMajor = java.error ? 0 : parseJavaMajor(java.stderr);
-  if (javaMajor < MINIMUM_JAVA || !onPath('mvn')) {
-    throw new ToolchainMissingError(
-      'test engine needs Java 17+ and Maven on PATH: install openjdk-17-jdk-headless and maven',
-    );
+/** A second engine in the same directory would delete the first one's data under it, or fail on its lock. */
+function refuseIfInUse(engineDir) {
+  const pidPath = join(engineDir, 'engine.pid');
+  if (!existsSync(pidPath)) return;
+  const pid = Number(readFileSync(pidPath, 'utf8').trim());
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return;
+  }
+  throw new Error(`test engine directory ${engineDir} is in use by the engine with PID ${pid}: stop that engine or choose another directory`);
+}
+
+/**
+ * The Java that runs (and Maven that builds) the engine: the first of the engine's candidate Java homes
+ * that is new enough, else the `java` on PATH. `env` carries the chosen JAVA_HOME to Maven, so that the
+ * compiler matches the runtime.
+ */
+function findToolchain(kind) {
+  if (!onPath('mvn')) throw new ToolchainMissingError(kind.missingToolchain);
+  for (const home of kind.javaHomes()) {
+    if (typeof home !== 'string' || home === '') continue;
+    const command = join(home, 'bin', 'java');
+    if (javaMajor(command) >= kind.minimumJava) return { command, env: { ...process.env, JAVA_HOME: home } };
+  }
+  if (javaMajor('java') >= kind.minimumJava) return { command: 'java', env: process.env };
+  throw new ToolchainMissingError(kind.missingToolchain);
+}
+
+function javaMajor(command) {
+  const java = spawnSync(command, ['-version'], { encoding: 'utf8' });
+  return java.error ? 0 : parseJavaMajor(java.stderr);
+}
+
+/** The home of the `java` on PATH (`/usr/bin/java` is a chain of links into it), if there is one. */
+function pathJavaHome() {
+  for (const directory of (process.env.PATH ?? '').split(delimiter)) {
+    try {
+      return dirname(dirname(realpathSync(join(directory, 'java'))));
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/** Every JDK installed the Debian way (`/usr/lib/jvm/NAME`); none when the folder is missing. */
+function listJvmDirectory() {
+  try {
+    return readdirSync(JVM_DIRECTORY).map((name) => join(JVM_DIRECTORY, name));
+  } catch {
+    return [];
   }
 }
 
@@ -71,21 +150,31 @@ function onPath(command) {
   });
 }
 
-// Maven takes seconds even when nothing changed, so it runs only when the pom or the sources differ from
-// the last successful build, or a jar on the recorded classpath has gone from the local repository.
-async function buildIfChanged(engineDir) {
-  const inputs = hashBuildInputs();
-  if (isBuildCurrent(inputs)) return;
-  const logPath = join(engineDir, 'build.log');
-  process.stderr.write('test engine: building with Maven (the first build downloads about 80 MB)\n');
-  const code = await runToCompletion('mvn', ['-B', '-q', '-ntp', '-f', join(PROJECT_DIR, 'pom.xml'), 'compile'], logPath);
-  if (code !== 0) throw new Error(`test engine build failed (mvn exited with ${code}): see ${logPath}`);
-  writeFileSync(BUILD_STAMP_FILE, `${inputs}\n`);
+function mavenProject(directory) {
+  const target = join(directory, 'target');
+  return {
+    directory,
+    classes: join(target, 'classes'),
+    classpathFile: join(target, 'classpath.txt'),
+    buildStampFile: join(target, 'build-inputs.sha256'),
+  };
 }
 
-function hashBuildInputs() {
+// Maven takes seconds even when nothing changed, so it runs only when the pom or the sources differ from
+// the last successful build, or a jar on the recorded classpath has gone from the local repository.
+async function buildIfChanged(kind, project, java, engineDir) {
+  const inputs = hashBuildInputs(project);
+  if (isBuildCurrent(project, inputs)) return;
+  const logPath = join(engineDir, 'build.log');
+  process.stderr.write(`test engine: building ${kind.name} with Maven (the first build downloads about ${kind.downloadSize})\n`);
+  const code = await runToCompletion('mvn', ['-B', '-q', '-ntp', '-f', join(project.directory, 'pom.xml'), 'compile'], java.env, logPath);
+  if (code !== 0) throw new Error(`test engine build failed (mvn exited with ${code}): see ${logPath}`);
+  writeFileSync(project.buildStampFile, `${inputs}\n`);
+}
+
+function hashBuildInputs(project) {
   const hash = createHash('sha256');
-  for (const file of [join(PROJECT_DIR, 'pom.xml'), ...listFiles(join(PROJECT_DIR, 'src'))]) {
+  for (const file of [join(project.directory, 'pom.xml'), ...listFiles(join(project.directory, 'src'))]) {
     hash.update(file).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex');
@@ -100,19 +189,19 @@ function listFiles(directory) {
     });
 }
 
-function isBuildCurrent(inputs) {
-  if (!existsSync(BUILD_STAMP_FILE) || !existsSync(CLASSPATH_FILE)) return false;
-  if (readFileSync(BUILD_STAMP_FILE, 'utf8').trim() !== inputs) return false;
-  return readClasspath().every((entry) => existsSync(entry));
+function isBuildCurrent(project, inputs) {
+  if (!existsSync(project.buildStampFile) || !existsSync(project.classpathFile)) return false;
+  if (readFileSync(project.buildStampFile, 'utf8').trim() !== inputs) return false;
+  return readClasspath(project).every((entry) => existsSync(entry));
 }
 
-function readClasspath() {
-  return [CLASSES_DIR, ...readFileSync(CLASSPATH_FILE, 'utf8').trim().split(delimiter)];
+function readClasspath(project) {
+  return [project.classes, ...readFileSync(project.classpathFile, 'utf8').trim().split(delimiter)];
 }
 
-function runToCompletion(command, args, logPath) {
+function runToCompletion(command, args, env, logPath) {
   const log = openSync(logPath, 'w');
-  const child = spawn(command, args, { stdio: ['ignore', log, log] });
+  const child = spawn(command, args, { env, stdio: ['ignore', log, log] });
   closeSync(log);
   return new Promise((resolveCode, reject) => {
     child.once('error', reject);
@@ -120,14 +209,26 @@ function runToCompletion(command, args, logPath) {
   });
 }
 
-async function run(engineDir, port, keepData) {
+async function run(kind, project, java, engineDir, port, keepData) {
   const logPath = join(engineDir, 'engine.log');
   const pidPath = join(engineDir, 'engine.pid');
   const log = openSync(logPath, 'w');
   const child = spawn(
-    'java',
-    [...JVM_OPTIONS, '-cp', readClasspath().join(delimiter), MAIN_CLASS, '--dir', engineDir, '--port', String(port), '--keep-data', String(keepData)],
-    { stdio: ['ignore', 'pipe', log] },
+    java.command,
+    [
+      ...JVM_OPTIONS,
+      ...kind.jvmOptions,
+      '-cp',
+      readClasspath(project).join(delimiter),
+      kind.mainClass,
+      '--dir',
+      engineDir,
+      '--port',
+      String(port),
+      '--keep-data',
+      String(keepData),
+    ],
+    { env: java.env, stdio: ['ignore', 'pipe', log] },
   );
   closeSync(log);
   // The PID file exists exactly while the JVM runs, whoever stops it.

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// npm run test-engine -- --dir DIR [--port N]
-// Runs the test engine (a real single-node OpenSearch) in the foreground. Prints exactly one line on
-// stdout, `ready http://127.0.0.1:PORT`, once the cluster is yellow; the engine's own log is DIR/engine.log
-// and its JVM's PID is in DIR/engine.pid. Stops the engine on SIGTERM or SIGINT, or when its parent dies.
+// npm run test-engine -- [--engine opensearch|elasticsearch] --dir DIR [--port N]
+// Runs a test engine in the foreground: a real single-node OpenSearch 2.19 (the default) or Elasticsearch
+// 9.5. Prints exactly one line on stdout, `ready http://127.0.0.1:PORT`, once the cluster is yellow; the
+// engine's own log is DIR/engine.log and its JVM's PID is in DIR/engine.pid. Stops the engine on SIGTERM or SIGINT, or when its parent dies.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startTestEngine, ToolchainMissingError } from './test-engine-lib.mjs';
+import { ENGINES, startTestEngine, ToolchainMissingError } from './test-engine-lib.mjs';
 
-const USAGE = 'usage: npm run test-engine -- --dir DIR [--port N]';
+const USAGE = `usage: npm run test-engine -- [--engine ${Object.keys(ENGINES).join('|')}] --dir DIR [--port N]`;
 
 function fail(message, exitCode) {
   process.stderr.write(`${message}\n`);
@@ -16,18 +16,19 @@ function fail(message, exitCode) {
 
 let options;
 try {
-  options = parseArgs({ options: { dir: { type: 'string' }, port: { type: 'string' } } }).values;
+  options = parseArgs({ options: { engine: { type: 'string', default: 'opensearch' }, dir: { type: 'string' }, port: { type: 'string' } } }).values;
 } catch (error) {
   fail(`${error.message}; ${USAGE}`, 2);
 }
 if (!options.dir) fail(`--dir is required; ${USAGE}`, 2);
+if (!Object.hasOwn(ENGINES, options.engine)) fail(`--engine must be ${Object.keys(ENGINES).join(' or ')}, got ${options.engine}`, 2);
 if (options.port !== undefined && !/^\d+$/.test(options.port)) {
   fail(`--port must be a number from 0 to 65535, got ${options.port}`, 2);
 }
 
 let engine;
 try {
-  engine = await startTestEngine({ dir: options.dir, port: options.port === undefined ? 0 : Number(options.port) });
+  engine = await startTestEngine({ engine: options.engine, dir: options.dir, port: options.port === undefined ? 0 : Number(options.port) });
 } catch (error) {
   fail(error.message, error instanceof ToolchainMissingError ? 2 : 1);
 }

@@ -1,14 +1,16 @@
 // `o365-elk once` into the real search engine: a first pass over the 7-day backlog leaves the data
 // stream holding exactly the records the emulator published, each once, under its own Id and dated by
-// its own CreationTime.
+// its own CreationTime, with the raw record as one field of the type the engine's flavour offers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { testEngineUrl } from '../support/engine.js';
+import { engineFlavour, testEngineUrl } from '../support/engine.js';
 import { runCollector } from '../collector/support/processes.mjs';
-import { compareWithTruth, countDocuments, describeDifference, equalsTruth, passSummary, readDocuments } from './support/index-contents.mjs';
+import { compareWithTruth, countDocuments, describeDifference, engineRequest, equalsTruth, passSummary, readDocuments } from './support/index-contents.mjs';
 import { creationTimesById, startEngineScenario } from './support/scenario.js';
 
 const EVENTS = 5000;
+/** The type that indexes the whole raw record as one field, per flavour. */
+const RAW_RECORD_TYPE = { opensearch: 'flat_object', elasticsearch: 'flattened' };
 
 /** CreationTime is UTC on the wire, written without an offset (`2020-02-07T16:43:53`). */
 function creationTimeMs(creationTime: string): number {
@@ -35,6 +37,15 @@ test('a clean 7-day backfill leaves the data stream equal to the records the emu
     0,
     `@timestamp differs from CreationTime: ${misdated.slice(0, 3).map((d) => `${d.id} has ${d.timestamp}, CreationTime ${creationTimes.get(d.id)}`).join('; ')}`,
   );
+  const outsideTheDataStream = stored.filter((document) => !document.index.startsWith(`.ds-${scenario.index}-`));
+  assert.deepEqual(outsideTheDataStream, [], 'every document lies in a backing index of the data stream');
+  const { body: streams } = await engineRequest<{ data_streams: { name: string }[] }>(engine, 'GET', `/_data_stream/${scenario.index}`);
+  assert.deepEqual(streams.data_streams.map((stream) => stream.name), [scenario.index]);
+  type FieldMappings = Record<string, { mappings: Record<string, { mapping: { audit: { type: string } } }> }>;
+  const { body: fields } = await engineRequest<FieldMappings>(engine, 'GET', `/${scenario.index}/_mapping/field/o365.audit`);
+  const rawRecordTypes = new Set(Object.values(fields).map((index) => index.mappings['o365.audit']?.mapping.audit.type));
+  assert.deepEqual([...rawRecordTypes], [RAW_RECORD_TYPE[await engineFlavour(engine)]]);
+
   const summary = passSummary(run.stderr);
   t.diagnostic(`${EVENTS} records in ${run.ms} ms; ${summary?.recordsDuplicate} answered 409 (duplicate); every @timestamp equals its CreationTime`);
 });

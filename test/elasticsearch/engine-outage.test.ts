@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestEngine } from '../../scripts/test-engine-lib.mjs';
 import { startCollector, type CollectorExit } from '../collector/support/processes.mjs';
+import { engineFlavour, testEngineUrl } from '../support/engine.js';
 import { compareWithTruth, countDocuments, describeDifference, equalsTruth, readDocuments } from './support/index-contents.mjs';
 import { startEngineScenario } from './support/scenario.js';
 
@@ -56,10 +57,11 @@ function warnings(stderr: string, message: string): number {
 }
 
 test('the engine stopped for 60 s in the middle of a backfill: the collector retries, resumes, and the index equals the truth', async (t) => {
-  // An engine of this test's own: the suite's shared engine must not go down.
+  // An engine of this test's own, of the same flavour as the suite's, which must not go down.
+  const flavour = await engineFlavour(testEngineUrl());
   const engineDir = mkdtempSync(join(tmpdir(), 'o365-elk-outage-engine-'));
   const port = await portBelowEphemeralRange();
-  let engine = await startTestEngine({ dir: engineDir, port, keepData: true });
+  let engine = await startTestEngine({ engine: flavour, dir: engineDir, port, keepData: true });
   // The engine and its data are thrown away at the end, so the data stream needs no removal.
   const scenario = await startEngineScenario(t, engine.url, { prefix: 'outage', emulatorArgs: ['--events', String(EVENTS)], removeDataStream: false });
   t.after(async () => {
@@ -87,7 +89,7 @@ test('the engine stopped for 60 s in the middle of a backfill: the collector ret
   const retryWarnings = warnings(collector.stderr(), RETRY_WARNING);
   assert.ok(retryWarnings > 0, `no "${RETRY_WARNING}" warning while the engine was down:\n${collector.stderr()}`);
 
-  engine = await startTestEngine({ dir: engineDir, port, keepData: true });
+  engine = await startTestEngine({ engine: flavour, dir: engineDir, port, keepData: true });
   const restarted = Date.now();
   const indexedAtRestart = await countDocuments(engine.url, scenario.index);
   assert.ok(indexedAtRestart >= indexedBeforeStop, `the restarted engine lost documents: ${indexedAtRestart} after, ${indexedBeforeStop} before`);

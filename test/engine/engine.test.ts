@@ -1,11 +1,18 @@
-// What the connector relies on from the real test engine (scripts/test-engine.mjs), checked over HTTP.
-// The engine must already run: the test runner starts it and sets O365_ELK_TEST_ENGINE_URL.
+// What the connector relies on from the real test engine (scripts/test-engine.mjs), checked over HTTP,
+// on whichever of the two flavours answers. The engine must already run: the test runner starts it and
+// sets O365_ELK_TEST_ENGINE_URL.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { testEngineUrl } from '../support/engine.js';
+import { engineFlavour, testEngineUrl } from '../support/engine.js';
 
 const engineUrl = testEngineUrl();
+const flavour = await engineFlavour(engineUrl);
+/** Where the flavours differ in what the connector relies on. */
+const EXPECTED = {
+  opensearch: { distribution: 'opensearch', buildFlavor: undefined, version: /^2\.19\.\d+$/, treeType: 'flat_object', parsingError: 'mapper_parsing_exception' },
+  elasticsearch: { distribution: undefined, buildFlavor: 'default', version: /^9\.5\.\d+$/, treeType: 'flattened', parsingError: 'document_parsing_exception' },
+}[flavour];
 const suffix = randomBytes(4).toString('hex');
 const dedupIndex = `o365-elk-engine-test-dedup-${suffix}`;
 const typedIndex = `o365-elk-engine-test-typed-${suffix}`;
@@ -63,12 +70,13 @@ describe('test engine', () => {
     await call('DELETE', `/${dedupIndex},${typedIndex},${conflictIndex}?ignore_unavailable=true`);
   });
 
-  test('GET / identifies OpenSearch 2.19', async () => {
+  test(`GET / identifies ${flavour === 'opensearch' ? 'OpenSearch 2.19' : 'Elasticsearch 9.5 with its default (not OSS) features'}`, async () => {
     const reply = await call('GET', '/');
     assert.equal(reply.status, 200);
-    const version = reply.body.version as { distribution: string; number: string };
-    assert.equal(version.distribution, 'opensearch');
-    assert.match(version.number, /^2\.19\.\d+$/);
+    const version = reply.body.version as { distribution?: string; build_flavor?: string; number: string };
+    assert.equal(version.distribution, EXPECTED.distribution);
+    if (EXPECTED.buildFlavor !== undefined) assert.equal(version.build_flavor, EXPECTED.buildFlavor);
+    assert.match(version.number, EXPECTED.version);
   });
 
   test('_bulk create with an explicit _id stores the document once and answers 409 for a repeat', async () => {
@@ -106,13 +114,13 @@ describe('test engine', () => {
     );
   });
 
-  test('mappings with geo_point, ip and flat_object are accepted and documents using them are stored', async () => {
+  test(`mappings with geo_point, ip and ${EXPECTED.treeType} are accepted and documents using them are stored`, async () => {
     const created = await call('PUT', `/${typedIndex}`, {
       mappings: {
         properties: {
           location: { type: 'geo_point' },
           ClientIP: { type: 'ip' },
-          AuditData: { type: 'flat_object' },
+          AuditData: { type: EXPECTED.treeType },
         },
       },
     });
@@ -135,11 +143,11 @@ describe('test engine', () => {
       .mappings.properties;
     assert.deepEqual(
       { location: properties.location?.type, ClientIP: properties.ClientIP?.type, AuditData: properties.AuditData?.type },
-      { location: 'geo_point', ClientIP: 'ip', AuditData: 'flat_object' },
+      { location: 'geo_point', ClientIP: 'ip', AuditData: EXPECTED.treeType },
     );
   });
 
-  test('a value that conflicts with the mapping fails only its own item, with 400 mapper_parsing_exception', async () => {
+  test(`a value that conflicts with the mapping fails only its own item, with 400 ${EXPECTED.parsingError}`, async () => {
     const created = await call('PUT', `/${conflictIndex}`, { mappings: { properties: { ClientIP: { type: 'ip' } } } });
     assert.equal(created.status, 200);
 
@@ -148,7 +156,7 @@ describe('test engine', () => {
       { id: 'good-ip', source: { ClientIP: '192.0.2.10' } },
     ]);
     assert.equal(conflicting?.status, 400);
-    assert.equal(conflicting?.error?.type, 'mapper_parsing_exception');
+    assert.equal(conflicting?.error?.type, EXPECTED.parsingError);
     assert.equal(fine?.status, 201);
   });
 });

@@ -1,13 +1,29 @@
 // The Elasticsearch/OpenSearch output against the real test engine: what lands in the index, under
-// which id, in which index, and what a second copy of the same records does.
+// which id, in which index, and what a second copy of the same records does. The suite runs against
+// both flavours; where they differ (the raw record's field type), the engine's GET / says which applies.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createElasticsearchSink, parseIndexTarget, TEMPLATE_PRIORITY, TEMPLATE_VERSION } from '../../src/sinks/elasticsearch/index.js';
 import { auditDocument, emulatorDocuments } from './support/documents.js';
+import { engineFlavour, type EngineFlavour } from '../support/engine.js';
 import { captureLog, countDocuments, elasticsearchConfig, engineJson, removeTarget, storedDocuments, testEngineUrl, uniqueName } from './support/engine.js';
+
+/**
+ * Per flavour: the major version the output detects, the type it gives the raw record (one field for
+ * the whole tree), and how the engine shows a template's `data_stream: {}` with its defaults filled in.
+ */
+const EXPECTED: Record<EngineFlavour, { major: number; rawRecordType: string; dataStreamTemplate: Record<string, unknown> }> = {
+  opensearch: { major: 2, rawRecordType: 'flat_object', dataStreamTemplate: { timestamp_field: { name: '@timestamp' } } },
+  elasticsearch: { major: 9, rawRecordType: 'flattened', dataStreamTemplate: { hidden: false, allow_custom_routing: false } },
+};
+
+interface DataStreams {
+  data_streams: { name: string; template: string; indices: { index_name: string }[] }[];
+}
 
 describe('elasticsearch output', () => {
   let engine: string;
+  let flavour: EngineFlavour;
   const created: { index: string; templateName: string; dataStream: boolean }[] = [];
   const target = (index: string) => {
     const parsed = parseIndexTarget(index);
@@ -15,8 +31,9 @@ describe('elasticsearch output', () => {
     return parsed;
   };
 
-  before(() => {
+  before(async () => {
     engine = testEngineUrl();
+    flavour = await engineFlavour(engine);
   });
   after(async () => {
     for (const t of created) await removeTarget(engine, t);
@@ -31,20 +48,24 @@ describe('elasticsearch output', () => {
     const sink = createElasticsearchSink(elasticsearchConfig([engine], index), { logger, defaultDeadLetterPath: '/nonexistent/dead-letter.ndjson' });
     await sink.open();
     try {
-      assert.equal(sink.engine?.kind, 'opensearch');
-      assert.equal(sink.engine?.major, 2);
+      assert.equal(sink.engine?.kind, flavour);
+      assert.equal(sink.engine?.major, EXPECTED[flavour].major);
 
       const { body: templates } = await engineJson<{ index_templates: { index_template: Record<string, unknown> }[] }>('GET', `${engine}/_index_template/${templateName}`);
       const template = templates.index_templates[0]?.index_template;
       assert.deepEqual(template?.index_patterns, [index]);
-      assert.deepEqual(template?.data_stream, { timestamp_field: { name: '@timestamp' } });
+      assert.deepEqual(template?.data_stream, EXPECTED[flavour].dataStreamTemplate);
       assert.equal(template?.priority, TEMPLATE_PRIORITY);
       assert.equal(template?.version, TEMPLATE_VERSION);
       assert.equal((await engineJson('GET', `${engine}/_data_stream/${index}`)).status, 404, 'the data stream exists before the first write');
 
       const first = await sink.write(documents);
       assert.deepEqual(first, { acknowledged: documents.length, duplicates: 0, rejected: [] });
-      assert.equal((await engineJson('GET', `${engine}/_data_stream/${index}`)).status, 200);
+      const { status, body: streams } = await engineJson<DataStreams>('GET', `${engine}/_data_stream/${index}`);
+      assert.equal(status, 200, 'the first write did not create the data stream');
+      assert.deepEqual(streams.data_streams.map(({ name, template }) => ({ name, template })), [{ name: index, template: templateName }]);
+      const backingIndices = streams.data_streams[0]?.indices.map((i) => i.index_name) ?? [];
+      assert.ok(backingIndices.length > 0 && backingIndices.every((name) => name.startsWith(`.ds-${index}-`)), `backing indices ${backingIndices.join(', ')}`);
 
       const stored = await storedDocuments(engine, index);
       assert.equal(stored.size, documents.length);
@@ -71,7 +92,15 @@ describe('elasticsearch output', () => {
     assert.equal(properties?.source?.properties?.ip?.type, 'ip');
     assert.equal(properties?.related?.properties?.ip?.type, 'ip');
     assert.equal(properties?.event?.properties?.action?.type, 'keyword');
-    assert.equal(properties?.o365?.properties?.audit?.type, 'flat_object', 'the raw record is not one field');
+    assert.equal(properties?.o365?.properties?.audit?.type, EXPECTED[flavour].rawRecordType, 'the raw record is not one field');
+    assert.ok(Object.keys(mappings).every((name) => name.startsWith(`.ds-${index}-`)), `documents outside the data stream's backing indices: ${Object.keys(mappings).join(', ')}`);
+
+    // One field, yet every key of the record can be searched.
+    const sample = documents[0] as (typeof documents)[number];
+    type Hits = { hits: { hits: { _id: string; _index: string }[] } };
+    const { body: found } = await engineJson<Hits>('POST', `${engine}/${index}/_search`, { query: { term: { 'o365.audit.Id': sample.id } } });
+    assert.deepEqual(found.hits.hits.map((hit) => hit._id), [sample.id]);
+    assert.ok(found.hits.hits[0]?._index.startsWith(`.ds-${index}-`), 'the document lies in a backing index of the data stream');
   });
 
   it('keeps an installed template of its own version when it opens again', async () => {

@@ -7,3 +7,15 @@ export function testEngineUrl(): string {
   }
   return url.replace(/\/+$/, '');
 }
+
+export type EngineFlavour = 'elasticsearch' | 'opensearch';
+
+/** Which engine answers at `url`, as its `GET /` says: OpenSearch names its distribution, Elasticsearch does not. */
+export async function engineFlavour(url: string): Promise<EngineFlavour> {
+  const response = await fetch(`${url}/`);
+  const body = (await response.json()) as { version?: { distribution?: string; number?: string } };
+  if (response.status !== 200 || typeof body.version?.number !== 'string') {
+    throw new Error(`${url} answered GET / with ${response.status} and no version.number: is it a search engine?`);
+  }
+  return body.version.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch';
+}
