@@ -3,6 +3,8 @@
 // fixed. The file holds audit data, so only its owner may read it.
 import { chmod, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { appendDurably, trimPartialLine, writeFully } from './durable-append.js';
+import { describeWriteFailure } from './write-failure.js';
 
 /** One line of the dead-letter file. */
 export interface DeadLetterEntry {
@@ -20,7 +22,7 @@ export interface DeadLetterEntry {
 }
 
 export interface DeadLetterWriter {
-  /** Resolves once the entries are on disk. */
+  /** Resolves once the entries are on disk; rejects, keeping none of them, when they cannot all be written. */
   append(entries: DeadLetterEntry[]): Promise<void>;
 }
 
@@ -32,15 +34,24 @@ export function createDeadLetterFile(path: string): DeadLetterWriter {
   return {
     async append(entries) {
       if (entries.length === 0) return;
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      const handle = await open(path, 'a', 0o600);
+      const lines = Buffer.from(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
       try {
-        await handle.write(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-        await handle.datasync();
-      } finally {
-        await handle.close();
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        const handle = await open(path, 'a+', 0o600);
+        try {
+          const { size } = await handle.stat();
+          await appendDurably(handle, lines, await trimPartialLine(handle, size));
+        } finally {
+          await handle.close();
+        }
+        await restrictToOwner(path);
+      } catch (error) {
+        throw describeWriteFailure(
+          error,
+          `the dead-letter file ${path} (output.elasticsearch.dead_letter_path)`,
+          'the refused documents stay unacknowledged and are sent again on the next pass',
+        );
       }
-      await restrictToOwner(path);
     },
   };
 }
@@ -91,8 +102,8 @@ export async function rewriteDeadLetterFile(path: string, lines: string[], readS
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const handle = await open(temporary, 'w', 0o600);
   try {
-    await handle.write(lines.map((line) => `${line}\n`).join(''));
-    await handle.write(appended);
+    await writeFully(handle, Buffer.from(lines.map((line) => `${line}\n`).join('')));
+    await writeFully(handle, appended);
     await handle.sync();
   } finally {
     await handle.close();

@@ -1,9 +1,11 @@
-// NDJSON files in a directory, rotated by size. A write is acknowledged only once its lines are on
-// disk (fdatasync), so the ledger never gets ahead of what survived a crash.
+// NDJSON files in a directory, rotated by size. A write is acknowledged only once all of its lines are
+// on disk (fdatasync), so the ledger never gets ahead of what survived a crash or a full disk.
 import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createWriteCoalescer, type FlushResult } from './coalescer.js';
+import { appendDurably, trimPartialLine } from './durable-append.js';
 import type { OutputDocument, Sink } from './types.js';
+import { describeWriteFailure } from './write-failure.js';
 
 export interface FileSinkOptions {
   path: string;
@@ -33,8 +35,8 @@ export function createFileSink(options: FileSinkOptions): Sink {
       const path = join(options.path, newest);
       const { size } = await stat(path);
       if (size < options.rotateEveryBytes) {
-        handle = await open(path, 'a', 0o600);
-        bytesInFile = size;
+        handle = await open(path, 'a+', 0o600);
+        bytesInFile = await trimPartialLine(handle, size);
         return;
       }
     }
@@ -45,7 +47,7 @@ export function createFileSink(options: FileSinkOptions): Sink {
     await handle?.close();
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
     fileCounter += 1;
-    handle = await open(join(options.path, `${options.filename}-${stamp}-${String(fileCounter).padStart(4, '0')}.ndjson`), 'a', 0o600);
+    handle = await open(join(options.path, `${options.filename}-${stamp}-${String(fileCounter).padStart(4, '0')}.ndjson`), 'a+', 0o600);
     bytesInFile = 0;
     await pruneOldFiles();
   }
@@ -58,13 +60,24 @@ export function createFileSink(options: FileSinkOptions): Sink {
     }
   }
 
+  /** Lets go of the file after a failure; the next write opens it again and trims what the failure left. */
+  async function dropFile(): Promise<void> {
+    const dropped = handle;
+    handle = undefined;
+    await dropped?.close().catch(() => {});
+  }
+
   const coalescer = createWriteCoalescer(async (documents: OutputDocument[]): Promise<FlushResult> => {
-    if (!handle) await openCurrentFile();
-    else if (bytesInFile >= options.rotateEveryBytes) await openNextFile();
-    const text = documents.map((d) => `${JSON.stringify(d.source)}\n`).join('');
-    const { bytesWritten } = await handle!.write(text);
-    bytesInFile += bytesWritten;
-    await handle!.datasync();
+    const lines = Buffer.from(documents.map((d) => `${JSON.stringify(d.source)}\n`).join(''));
+    try {
+      if (!handle) await openCurrentFile();
+      else if (bytesInFile >= options.rotateEveryBytes) await openNextFile();
+      await appendDurably(handle!, lines, bytesInFile);
+    } catch (error) {
+      await dropFile();
+      throw describeWriteFailure(error, `output.file.path=${options.path}`, 'the records stay unacknowledged and are written again on the next pass');
+    }
+    bytesInFile += lines.length;
     return { duplicates: [], rejected: [] };
   });
 

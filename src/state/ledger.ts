@@ -183,7 +183,8 @@ export class Ledger extends LedgerReader {
   private readonly updatePoll: Statement<{ tenant: string; type: string; polledAt: number; nextPollAt: number | null }>;
   private readonly updateError: Statement<{ tenant: string; type: string; message: string; at: number }>;
   private readonly insertGap: Statement<{ tenant: string; type: string; from: number; to: number; now: number }>;
-  private readonly deleteExpired: Statement<{ now: number }>;
+  private readonly selectNewestListed: Statement<[], { tenant_id: string; newest: number }>;
+  private readonly deleteExpired: Statement<{ tenant: string; cutoff: number }>;
   private readonly commitInTransaction: (commit: BlobCommit) => boolean;
 
   constructor(db: SqliteDatabase, now: () => number) {
@@ -215,7 +216,13 @@ export class Ledger extends LedgerReader {
     this.insertGap = db.prepare(`
       INSERT INTO retention_gaps (tenant_id, content_type, gap_from, gap_to, detected_at) VALUES (:tenant, :type, :from, :to, :now)
       ON CONFLICT DO NOTHING`);
-    this.deleteExpired = db.prepare('DELETE FROM blobs WHERE content_expiration <= :now');
+    // A blob's row may go once the API can no longer list it: once its contentExpiration is behind both
+    // this host's clock and the newest contentCreated the API has shown for the tenant. The API's own
+    // times bound it, so a host clock that jumps ahead does not empty the table and cause re-delivery.
+    this.selectNewestListed = db.prepare(`
+      SELECT tenant_id, max(newest_content_created) AS newest FROM streams
+      WHERE newest_content_created IS NOT NULL GROUP BY tenant_id`);
+    this.deleteExpired = db.prepare('DELETE FROM blobs WHERE tenant_id = :tenant AND content_expiration <= :cutoff');
     this.commitInTransaction = db.transaction((commit: BlobCommit) => this.settle(commit));
   }
 
@@ -256,9 +263,18 @@ export class Ledger extends LedgerReader {
     this.insertGap.run({ ...key(stream), from, to, now: this.now() });
   }
 
-  /** Forgets settled blobs whose expiration has passed: the API can no longer list them. Returns how many. */
+  /**
+   * Forgets settled blobs the API can no longer list: their contentExpiration has passed by `now` and by
+   * the newest content the API has listed for their tenant since. Returns how many.
+   */
   pruneExpired(now = this.now()): number {
-    return this.deleteExpired.run({ now }).changes;
+    return this.checkpoint(() => {
+      let pruned = 0;
+      for (const { tenant_id: tenant, newest } of this.selectNewestListed.all()) {
+        pruned += this.deleteExpired.run({ tenant, cutoff: Math.min(now, newest) }).changes;
+      }
+      return pruned;
+    });
   }
 
   private settle(commit: BlobCommit): boolean {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, openSync, closeSync, writeSync } from 'node:fs';
+import { chmodSync, mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -9,7 +9,8 @@ export function writePrivateFile(path: string, content: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w', 0o600);
   try {
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+    // writeFileSync loops until every byte is written; a single write(2) may stop short on a full disk.
+    writeFileSync(fd, content);
   } finally {
     closeSync(fd);
   }

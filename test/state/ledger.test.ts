@@ -126,12 +126,33 @@ test('pruneExpired forgets exactly the blobs whose expiration has passed', () =>
   ledger.commitBlob(blob(EXCHANGE, 1, { contentExpiration: T0 + DAY }));
   ledger.commitBlob(blob(EXCHANGE, 2, { contentExpiration: T0 + 2 * DAY }));
   ledger.commitBlob(blob(SHAREPOINT, 3, { contentExpiration: T0 + 3 * DAY }));
+  // Content the API listed two days later: its clock has passed the first two expirations too.
+  ledger.commitBlob(blob(SHAREPOINT, 4, { contentCreated: T0 + 2 * DAY }));
   assert.equal(ledger.pruneExpired(T0 + DAY - 1), 0);
   assert.equal(ledger.pruneExpired(T0 + 2 * DAY), 2);
   assert.equal(ledger.isDelivered(EXCHANGE, blob(EXCHANGE, 1).contentId), false);
   assert.equal(ledger.isDelivered(EXCHANGE, blob(EXCHANGE, 2).contentId), false);
   assert.equal(ledger.isDelivered(SHAREPOINT, blob(SHAREPOINT, 3).contentId), true);
   assert.equal(ledger.getStream(EXCHANGE)?.blobsDelivered, 2, 'statistics outlive the pruned rows');
+  ledger.close();
+});
+
+test('a host clock that jumps ahead forgets only what the API itself has outdated, so nothing is delivered again', () => {
+  const ledger = openLedger(freshPath());
+  ledger.commitBlob(blob(EXCHANGE, 1, { contentCreated: T0 - 6 * DAY, contentExpiration: T0 + DAY }));
+  ledger.commitBlob(blob(EXCHANGE, 2));
+  ledger.commitBlob(blob(OTHER_TENANT, 3, { contentCreated: T0 + 3 * DAY }));
+  const jumped = T0 + 30 * DAY;
+
+  assert.equal(ledger.pruneExpired(jumped), 0, 'the API has listed nothing created after these blobs expire');
+  assert.equal(ledger.isDelivered(EXCHANGE, blob(EXCHANGE, 1).contentId), true);
+  assert.equal(ledger.isDelivered(EXCHANGE, blob(EXCHANGE, 2).contentId), true);
+
+  // A later listing of the same tenant shows the API's clock past the first blob's expiration.
+  ledger.commitBlob(blob(SHAREPOINT, 4, { contentCreated: T0 + DAY }));
+  assert.equal(ledger.pruneExpired(jumped), 1);
+  assert.equal(ledger.isDelivered(EXCHANGE, blob(EXCHANGE, 1).contentId), false);
+  assert.equal(ledger.isDelivered(EXCHANGE, blob(EXCHANGE, 2).contentId), true);
   ledger.close();
 });
 
