@@ -1,5 +1,6 @@
-// `${VAR}` and `${VAR:default}` in YAML string values expand from the environment, as in Filebeat, so
-// secrets can stay out of the file. `$${` stands for a literal `${`.
+// `${VAR}` and `${VAR:default}` in YAML string values (and in `-E` values) expand from the environment,
+// as in Filebeat, so secrets can stay out of the file and off the command line. `$${` stands for a
+// literal `${`.
 import type { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import type { Findings, KeyPath } from './findings.js';

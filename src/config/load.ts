@@ -46,7 +46,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (fromFile === undefined) throw new ConfigError(findings.errors);
   const root = expandEnvironmentReferences(fromFile, env, schema, findings) as Tree;
   applyEnvironmentOverrides(root, env, schema, findings);
-  applyCommandLineOverrides(root, options.overrides ?? [], schema, findings);
+  applyCommandLineOverrides(root, options.overrides ?? [], env, schema, findings);
   fillEmptyOutputSections(root);
   const raw = dropNulls(root) as Tree;
 

@@ -1,9 +1,11 @@
 // Settings given outside the YAML file: `O365_ELK_*` environment variables (single values only) and
 // `-E key=value` command-line overrides, the latter winning. Text settings take the value as written;
 // everything else is parsed as YAML, so `-E output.file.enabled=false` is a boolean and
-// `-E output.elasticsearch.hosts=["http://127.0.0.1:9200"]` a list.
+// `-E output.elasticsearch.hosts=["http://127.0.0.1:9200"]` a list. `${VAR}` and `${VAR:default}` in
+// -E values expand as they do in the file.
 import type { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
+import { expandEnvironmentReferences } from './expand-env.js';
 import type { Findings } from './findings.js';
 import { environmentSettingPath, settingKind } from './schema-walk.js';
 import { setAtPath, type Tree } from './tree.js';
@@ -24,7 +26,7 @@ export function applyEnvironmentOverrides(root: Tree, env: NodeJS.ProcessEnv, sc
   }
 }
 
-export function applyCommandLineOverrides(root: Tree, overrides: readonly string[], schema: z.ZodType, findings: Findings): void {
+export function applyCommandLineOverrides(root: Tree, overrides: readonly string[], env: NodeJS.ProcessEnv, schema: z.ZodType, findings: Findings): void {
   for (const override of overrides) {
     const separator = override.indexOf('=');
     const key = separator > 0 ? override.slice(0, separator).trim() : '';
@@ -36,13 +38,16 @@ export function applyCommandLineOverrides(root: Tree, overrides: readonly string
       continue;
     }
     const written = override.slice(separator + 1);
+    // Set first, so that a problem found while expanding names -E; a value taken from ${VAR} then says so instead.
+    findings.origins.set(path, { kind: 'command-line' });
     let value: unknown = null;
     if (written.trim() !== '') {
-      value = settingKind(schema, path) === 'text' ? textValue(written) : parseValue(written);
+      // Parsed, then expanded, in the order the YAML file is: `-E password='${ES_PASSWORD}'` reads the variable.
+      const parsed = settingKind(schema, path) === 'text' ? textValue(written) : parseValue(written);
+      value = expandEnvironmentReferences(parsed, env, schema, findings, path);
     }
     const problem = setAtPath(root, path, value);
     if (problem) findings.error([], `-E ${key}: ${problem}`);
-    else findings.origins.set(path, { kind: 'command-line' });
   }
 }
 

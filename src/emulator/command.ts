@@ -28,6 +28,8 @@ export interface EmulatorCommandOptions {
   windowError: ApiBehaviour['windowErrorCode'];
   /** PEM files of certificates the certificate-auth tenants' app also accepts. */
   registerCertificate?: string[];
+  /** End of the backlog (epoch ms); defaults to now. */
+  startTime?: number;
 }
 
 export async function runEmulatorCommand(options: EmulatorCommandOptions): Promise<RunningEmulator> {
@@ -54,6 +56,7 @@ export async function runEmulatorCommand(options: EmulatorCommandOptions): Promi
     liveEventsPerMinute: options.liveRate,
     clockSpeed: options.clockSpeed,
     extraCertificates,
+    ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
   });
   writeClientFiles(dir, emulator);
   return emulator;

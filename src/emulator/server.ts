@@ -32,6 +32,12 @@ export interface EmulatorOptions {
   liveEventsPerMinute: number;
   /** How much faster than real time the virtual clock runs. */
   clockSpeed: number;
+  /**
+   * End of the backlog (epoch ms), where live content starts; defaults to now. The same seed, settings
+   * and start time give the same blobs and records, so a restarted emulator serves the history it
+   * served before, with the time stopped in between filled by live content.
+   */
+  startTime?: number;
   meanBlobRecords?: number;
   /** Certificates (PEM) the certificate-auth apps accept besides the ones the emulator generates. */
   extraCertificates?: readonly string[];
@@ -68,7 +74,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     tenants,
     events: options.events,
     days: options.days,
-    startTime: clock.now() - options.faults.clockSkewSeconds * 1000,
+    startTime: options.startTime ?? clock.now() - options.faults.clockSkewSeconds * 1000,
     faults: options.faults,
     liveEventsPerMinute: options.liveEventsPerMinute,
     ...(options.meanBlobRecords ? { meanBlobRecords: options.meanBlobRecords } : {}),

@@ -3,6 +3,8 @@ import type { Config } from '../config/index.js';
 import { createMetrics, type Metrics } from '../runtime/metrics.js';
 import { createRecentSignIns, type RecentSignIns } from '../runtime/recent-sign-ins.js';
 import type { Logger } from '../util/logger.js';
+import { isBeyondLoopback } from './allowed-hosts.js';
+import { readBearerToken } from './bearer-token.js';
 import { HttpListenError, startHttpServer, type HttpServer } from './server.js';
 import { readStatusReport } from './stream-status.js';
 import { createUiRoutes } from './ui/index.js';
@@ -24,6 +26,8 @@ export interface DaemonEndpoints {
  */
 export async function serveDaemonEndpoints(config: Config, logger: Logger, options: { anyPortIfTaken?: boolean } = {}): Promise<DaemonEndpoints | undefined> {
   if (!config.http.enabled) return undefined;
+  const { token, warnings } = readBearerToken(config.http);
+  for (const warning of warnings) logger.warn(warning);
   const metrics = createMetrics({ processMetrics: true });
   const signIns = createRecentSignIns();
   const status = () => readStatusReport(config);
@@ -34,6 +38,8 @@ export async function serveDaemonEndpoints(config: Config, logger: Logger, optio
     status,
     routes: [createUiRoutes({ signIns, status: () => statusOrProblem(status) })],
     logger,
+    ...(config.http.allowed_hosts ? { allowedHosts: config.http.allowed_hosts } : {}),
+    ...(token === undefined ? {} : { bearerToken: token }),
   };
   let server: HttpServer;
   try {
@@ -43,6 +49,12 @@ export async function serveDaemonEndpoints(config: Config, logger: Logger, optio
     server = await startHttpServer({ ...serverOptions, port: 0 });
   }
   logger.info({ url: server.url }, `status page at ${server.url}/ — also /metrics, /healthz, /readyz and /api/status`);
+  if (token === undefined && isBeyondLoopback(config.http.host)) {
+    logger.warn(
+      { url: server.url },
+      `http: ${config.http.host} is reachable from other machines and the endpoints have no token, so anyone who reaches it sees who signs in from where — set http.auth.bearer_token_file, or http.host: 127.0.0.1`,
+    );
+  }
   return { server, metrics, signIns };
 }
 

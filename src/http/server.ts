@@ -1,10 +1,13 @@
 // The daemon's HTTP endpoints (node:http): Prometheus metrics, liveness and readiness probes, the stream
 // status as JSON, and whatever other routes are mounted (the web page). Read-only: nothing here changes
-// what the collector does.
+// what the collector does. Requests must name this endpoint in their Host header, and carry the bearer
+// token when one is configured.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metrics } from '../runtime/metrics.js';
 import type { Logger } from '../util/logger.js';
+import { createHostCheck } from './allowed-hosts.js';
+import { createTokenCheck } from './bearer-token.js';
 
 /** Answers the request and resolves true, or resolves false for a path it does not serve. */
 export type HttpRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -19,6 +22,10 @@ export interface HttpServerOptions {
   /** Offered every request the server does not answer itself, in order. */
   routes?: HttpRoute[];
   logger: Logger;
+  /** Host names served besides `host` (http.allowed_hosts); any other Host header is answered 421. */
+  allowedHosts?: readonly string[];
+  /** When set, every path but /healthz wants `Authorization: Bearer <token>`, and is answered 401 without it. */
+  bearerToken?: string;
 }
 
 export interface HttpServer {
@@ -40,6 +47,8 @@ export class HttpListenError extends Error {
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { metrics, logger } = options;
   const routes = options.routes ?? [];
+  const namesThisEndpoint = createHostCheck(options.host, options.allowedHosts);
+  const carriesToken = options.bearerToken === undefined ? undefined : createTokenCheck(options.bearerToken);
 
   const own: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void> = {
     '/metrics': async (_req, res) => {
@@ -73,6 +82,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!namesThisEndpoint(req.headers.host)) {
+      sendJson(res, 421, { error: 'this endpoint does not answer to that Host; use its address, or add the name to http.allowed_hosts' });
+      return;
+    }
+    // /healthz says only that the process serves, so liveness probes and load balancers need no token.
+    if (carriesToken && url.pathname !== '/healthz' && !carriesToken(req.headers.authorization)) {
+      res.setHeader('www-authenticate', 'Bearer realm="o365-elk"');
+      sendJson(res, 401, { error: 'missing or wrong bearer token; send Authorization: Bearer <token> (http.auth)' });
+      return;
+    }
     const endpoint = own[url.pathname];
     if (endpoint !== undefined) {
       if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -13,3 +13,4 @@ export {
   type StreamState,
 } from './ledger.js';
 export { LEDGER_VERSION } from './migrations.js';
+export { acquireLock, LedgerInUseError, ledgerLockPath, LockHeldError, lockLedger, type ProcessLock } from './lock.js';
