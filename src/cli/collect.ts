@@ -3,8 +3,12 @@ import { Command, Option } from 'commander';
 import { loadConfig, parseDuration, type Config } from '../config/index.js';
 import { runCollector, type CollectorMode, type CollectorSummary } from '../runtime/collector.js';
 import { createProgressReporter } from '../runtime/progress.js';
+import { lockLedger } from '../state/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL } from './fatal.js';
+
+/** From SIGTERM/SIGINT to exit, at most; the collector's own grace period for deliveries is shorter. */
+const STOP_DEADLINE_MS = 8500;
 
 export interface ConfigOptions {
   config?: string;
@@ -48,11 +52,28 @@ export function collectorCommands(): Command[] {
 
 async function collectAndExit(mode: CollectorMode, options: ConfigOptions, since?: string): Promise<number> {
   const config = loadCommandConfig(options);
+  // Before anything else starts: a second collector on this ledger is refused, not run alongside.
+  const lock = lockLedger(config.state.path);
+  try {
+    return await collectUnderLock(mode, config, since);
+  } finally {
+    lock.release();
+  }
+}
+
+async function collectUnderLock(mode: CollectorMode, config: Config, since?: string): Promise<number> {
   const logger = commandLogger(config);
   const stop = new AbortController();
   const onSignal = (signal: string): void => {
+    if (stop.signal.aborted) return;
     logger.info({ signal }, 'stopping: finishing deliveries in flight');
     stop.abort();
+    // Whoever stops the connector (systemd, docker, a terminal) is promised an exit within 10 s,
+    // whatever is still waiting; a blob not yet committed is simply fetched again next time.
+    setTimeout(() => {
+      logger.error({ signal }, `stopping took longer than ${STOP_DEADLINE_MS / 1000} s; exiting now — blobs not yet committed are fetched again on the next run`);
+      process.exit(EXIT_PARTIAL);
+    }, STOP_DEADLINE_MS).unref();
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

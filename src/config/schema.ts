@@ -161,6 +161,15 @@ export function createConfigSchema(baseDir: string) {
         enabled: z.boolean().default(false),
         host: text().default('127.0.0.1'),
         port: wholeNumber({ min: 0, max: 65535 }).default(5066),
+        // Host names the endpoints answer to besides http.host (and, on loopback, 127.0.0.1, localhost and [::1]).
+        allowed_hosts: z.array(text()).optional(),
+        // Every endpoint but /healthz then wants `Authorization: Bearer <token>`, as Prometheus' bearer_token_file sends it.
+        auth: z
+          .strictObject({
+            bearer_token: secret().optional(),
+            bearer_token_file: file('set it to the file holding the bearer token').optional(),
+          })
+          .optional(),
       })
       .prefault({}),
     enrich: z
@@ -187,6 +196,8 @@ export function createConfigSchema(baseDir: string) {
       .strictObject({
         webhook_url: httpUrl({ example: 'https://alerts.example.com/hook' }).optional(),
         command: text().optional(),
+        // Longest run of alerts.command; past it the command is killed and the connector goes on.
+        command_timeout: duration().prefault('10s'),
         // Polls in a row in which a stream's cursor did not move and no blob was delivered before stalled_stream is raised.
         stalled_after_polls: wholeNumber({ min: 1 }).default(3),
       })

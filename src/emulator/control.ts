@@ -23,7 +23,7 @@ export function createControlRoutes(options: { catalog: Catalog; clock: Clock })
         return true;
       }
       case 'GET /_emulator/stats':
-        sendJson(res, 200, { requests: requests.counts() });
+        sendJson(res, 200, { requests: requests.counts(), inFlight: requests.inFlight() });
         return true;
       case 'GET /_emulator/clock':
         sendJson(res, 200, { now: new Date(clock.now()).toISOString() });
@@ -52,14 +52,28 @@ interface RequestCount {
   count: number;
 }
 
-/** Requests answered, by tenant, operation (the API path after `feed/`, `token` or `graph`) and status. */
-function createRequestCounter(): { observe(res: ServerResponse, url: URL): void; counts(): RequestCount[] } {
+/**
+ * Requests answered, by tenant, operation (the API path after `feed/`, `token` or `graph`) and status;
+ * and the requests still waiting for their answer to end (held by a latency or hang fault), so a test
+ * can tell what a client is waiting for.
+ */
+function createRequestCounter(): {
+  observe(res: ServerResponse, url: URL): void;
+  counts(): RequestCount[];
+  inFlight(): Omit<RequestCount, 'status'>[];
+} {
   const counts = new Map<string, RequestCount>();
+  const waiting = new Map<string, Omit<RequestCount, 'status'>>();
   return {
     observe(res, url) {
       const { tenant, operation } = classifyRequest(url.pathname);
+      const pending = waiting.get(`${tenant} ${operation}`) ?? { tenant, operation, count: 0 };
+      pending.count += 1;
+      waiting.set(`${tenant} ${operation}`, pending);
       // 'close', not 'finish': a body the truncation fault cuts off never finishes, yet it was a request.
       res.once('close', () => {
+        pending.count -= 1;
+        if (pending.count === 0) waiting.delete(`${tenant} ${operation}`);
         const key = `${tenant} ${operation} ${res.statusCode}`;
         const entry = counts.get(key) ?? { tenant, operation, status: res.statusCode, count: 0 };
         entry.count += 1;
@@ -67,6 +81,7 @@ function createRequestCounter(): { observe(res: ServerResponse, url: URL): void;
       });
     },
     counts: () => [...counts.values()],
+    inFlight: () => [...waiting.values()].map((entry) => ({ ...entry })),
   };
 }
 

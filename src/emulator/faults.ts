@@ -25,6 +25,10 @@ export const FAULT_PRESETS: Record<'none' | 'realistic' | 'hostile', Faults> = {
     clockSkewSeconds: 0,
     graphThrottleRate: 0,
     withheldRoles: [],
+    tokenErrorCount: 0,
+    tokenErrorRate: 0,
+    tokenHang: false,
+    tokenFaultTenant: 0,
   },
   realistic: {
     latencyMs: 250,
@@ -48,6 +52,10 @@ export const FAULT_PRESETS: Record<'none' | 'realistic' | 'hostile', Faults> = {
     clockSkewSeconds: 0,
     graphThrottleRate: 0.01,
     withheldRoles: [],
+    tokenErrorCount: 0,
+    tokenErrorRate: 0,
+    tokenHang: false,
+    tokenFaultTenant: 0,
   },
   hostile: {
     latencyMs: 5,
@@ -71,6 +79,10 @@ export const FAULT_PRESETS: Record<'none' | 'realistic' | 'hostile', Faults> = {
     clockSkewSeconds: 90,
     graphThrottleRate: 0.2,
     withheldRoles: [],
+    tokenErrorCount: 0,
+    tokenErrorRate: 0,
+    tokenHang: false,
+    tokenFaultTenant: 0,
   },
 };
 
@@ -98,6 +110,10 @@ export const FAULT_KNOBS: Record<string, { field: keyof Faults; kind: KnobKind; 
   clock_skew_s: { field: 'clockSkewSeconds', kind: 'number', help: "offset of the emulator's clock, seconds" },
   graph_throttle_rate: { field: 'graphThrottleRate', kind: 'rate', help: 'share of Graph requests answered 429' },
   withheld_roles: { field: 'withheldRoles', kind: 'roles', help: 'app roles without admin consent (left out of tokens), separated by +' },
+  token_error_count: { field: 'tokenErrorCount', kind: 'number', help: 'first token requests of each faulted tenant answered 500 AADSTS50000' },
+  token_error_rate: { field: 'tokenErrorRate', kind: 'rate', help: 'share of later token requests answered 500 AADSTS50000 (1: always)' },
+  token_hang: { field: 'tokenHang', kind: 'boolean', help: 'token requests never answered' },
+  token_fault_tenant: { field: 'tokenFaultTenant', kind: 'number', help: 'the one tenant (N of tenant-N) the token faults apply to; 0: all' },
 };
 
 export class FaultSpecError extends Error {}

@@ -114,6 +114,14 @@ export interface Faults {
   graphThrottleRate: number;
   /** App roles left out of every token, as when admin consent was never granted for them. */
   withheldRoles: string[];
+  /** The first this many token requests of each faulted tenant are answered 500 AADSTS50000. */
+  tokenErrorCount: number;
+  /** Share of token requests answered 500 AADSTS50000 after those (1: every one). */
+  tokenErrorRate: number;
+  /** Token requests are never answered (the connection stays open until the client gives up). */
+  tokenHang: boolean;
+  /** The tenant (1-based, as `tenant-N` in connector.yml) the token faults apply to; 0: every tenant. */
+  tokenFaultTenant: number;
 }
 
 /** Listing behaviour where Microsoft's contract is unknown or has changed; see the README. */

@@ -1,12 +1,13 @@
-// Alert conditions (authentication failure, retention gap, stalled stream, dead letters): each is logged
-// at error level, counted in a metric, and optionally sent to a webhook (JSON POST) and/or a command
-// (JSON on stdin). The last two are judged per poll of a stream, from what the collector reports.
+// Alert conditions (authentication failure, retention gap, stalled stream, dead letters, expired
+// content): each is logged at error level, counted in a metric, and optionally sent to a webhook (JSON
+// POST) and/or a command (JSON on stdin). The last three are judged per poll of a stream, from what the
+// collector reports.
 import { spawn } from 'node:child_process';
 import { request } from 'undici';
 import type { Logger } from '../util/logger.js';
 import type { Metrics } from './metrics.js';
 
-export type AlertKind = 'authentication_failure' | 'retention_gap' | 'stalled_stream' | 'dead_letters';
+export type AlertKind = 'authentication_failure' | 'retention_gap' | 'stalled_stream' | 'dead_letters' | 'content_expired';
 
 export interface Alert {
   kind: AlertKind;
@@ -25,10 +26,12 @@ export interface Alerter {
   raise(alert: Alert): void;
   /** Documents of the stream refused by the output and dead-lettered; alerted on when its poll ends. */
   noteDeadLetters(stream: StreamRef, count: number): void;
+  /** A blob of the stream expired before it could be fetched; alerted on when its poll ends. */
+  noteExpired(stream: StreamRef, contentExpiration: number): void;
   /**
    * Ends a poll of the stream. `progressed`: its cursor moved or a blob was delivered. Raises dead_letters
-   * for what was noted during the poll, and stalled_stream once `stalledAfterPolls` polls in a row made no
-   * progress (again only after the stream has progressed in between).
+   * and content_expired for what was noted during the poll, and stalled_stream once `stalledAfterPolls`
+   * polls in a row made no progress (again only after the stream has progressed in between).
    */
   endPoll(stream: StreamRef, poll: { progressed: boolean }): void;
   /** Resolves once every hook started so far has finished. */
@@ -38,6 +41,8 @@ export interface Alerter {
 export interface AlerterOptions {
   webhookUrl?: string;
   command?: string;
+  /** How long the command may run before it is killed, ms; default 10 s. */
+  commandTimeoutMs?: number;
   /** Polls in a row without progress before stalled_stream; default 3. */
   stalledAfterPolls?: number;
   logger: Logger;
@@ -47,7 +52,9 @@ export interface AlerterOptions {
 export function createAlerter(options: AlerterOptions): Alerter {
   const stalledAfterPolls = options.stalledAfterPolls ?? 3;
   const pending = new Set<Promise<void>>();
+  const commandTimeoutMs = options.commandTimeoutMs ?? 10_000;
   const deadLetters = new Map<string, number>();
+  const expired = new Map<string, { blobs: number; earliest: number; latest: number }>();
   const pollsWithoutProgress = new Map<string, number>();
   const track = (work: Promise<void>): void => {
     pending.add(work);
@@ -58,7 +65,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
     options.logger.error({ alert: alert.kind, tenant: alert.tenantId, contentType: alert.contentType, ...alert.details }, alert.message);
     const payload = JSON.stringify({ '@timestamp': new Date().toISOString(), service: 'o365-elk', ...alert });
     if (options.webhookUrl) track(postWebhook(options.webhookUrl, payload, options.logger));
-    if (options.command) track(runCommand(options.command, payload, alert.kind, options.logger));
+    if (options.command) track(runCommand(options.command, payload, alert, commandTimeoutMs, options.logger));
   };
   const keyOf = (stream: StreamRef): string => `${stream.tenantId}/${stream.contentType}`;
   return {
@@ -66,8 +73,17 @@ export function createAlerter(options: AlerterOptions): Alerter {
     noteDeadLetters(stream, count) {
       if (count > 0) deadLetters.set(keyOf(stream), (deadLetters.get(keyOf(stream)) ?? 0) + count);
     },
+    noteExpired(stream, contentExpiration) {
+      const key = keyOf(stream);
+      const noted = expired.get(key);
+      if (!noted) expired.set(key, { blobs: 1, earliest: contentExpiration, latest: contentExpiration });
+      else expired.set(key, { blobs: noted.blobs + 1, earliest: Math.min(noted.earliest, contentExpiration), latest: Math.max(noted.latest, contentExpiration) });
+    },
     endPoll(stream, poll) {
       const key = keyOf(stream);
+      const lost = expired.get(key);
+      expired.delete(key);
+      if (lost) raise(contentExpiredAlert(stream, lost));
       const refused = deadLetters.get(key) ?? 0;
       deadLetters.delete(key);
       if (refused > 0) {
@@ -111,17 +127,64 @@ async function postWebhook(url: string, payload: string, logger: Logger): Promis
   }
 }
 
-function runCommand(command: string, payload: string, kind: AlertKind, logger: Logger): Promise<void> {
+function contentExpiredAlert(stream: StreamRef, lost: { blobs: number; earliest: number; latest: number }): Alert {
+  const earliest = new Date(lost.earliest).toISOString();
+  const latest = new Date(lost.latest).toISOString();
+  const expiration = lost.blobs === 1 ? earliest : `${earliest} to ${latest}`;
+  return {
+    kind: 'content_expired',
+    ...stream,
+    message: `${lost.blobs} content blob${lost.blobs === 1 ? '' : 's'} of ${stream.contentType} (tenant ${stream.tenantId}) expired before ${lost.blobs === 1 ? 'it was' : 'they were'} fetched (contentExpiration ${expiration}); their records are lost — poll more often or shorten downtime`,
+    details: { contentIds: lost.blobs, earliestExpiration: earliest, latestExpiration: latest },
+  };
+}
+
+// Only what a shell needs and what describes the alert: the connector's own environment holds client
+// secrets and output passwords, which a notification script has no business seeing.
+const INHERITED_VARIABLES = ['PATH', 'HOME', 'LANG', 'TZ'];
+
+function commandEnvironment(alert: Alert): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of INHERITED_VARIABLES) {
+    if (process.env[name] !== undefined) env[name] = process.env[name];
+  }
+  env.O365_ELK_ALERT_KIND = alert.kind;
+  if (alert.tenantId) env.O365_ELK_ALERT_TENANT = alert.tenantId;
+  if (alert.contentType) env.O365_ELK_ALERT_CONTENT_TYPE = alert.contentType;
+  return env;
+}
+
+function runCommand(command: string, payload: string, alert: Alert, timeoutMs: number, logger: Logger): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(command, { shell: true, stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, O365_ELK_ALERT_KIND: kind } });
+    // Its own process group, so that a timeout ends the shell and whatever it started.
+    const child = spawn(command, { shell: true, detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: commandEnvironment(alert) });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      logger.warn({ alert: alert.kind, timeoutMs }, `alert command still running after ${timeoutMs / 1000} s and was killed; check alerts.command or raise alerts.command_timeout`);
+      killGroup(child.pid);
+    }, timeoutMs);
     child.on('error', (error) => {
+      clearTimeout(timer);
       logger.warn({ err: error.message }, 'alert command could not start; check alerts.command');
       resolve();
     });
     child.on('close', (code) => {
-      if (code !== 0) logger.warn({ code }, 'alert command exited with an error; check alerts.command');
+      clearTimeout(timer);
+      if (code !== 0 && !timedOut) logger.warn({ code }, 'alert command exited with an error; check alerts.command');
       resolve();
     });
+    // A command that does not read its input closes the pipe early; that is its choice, not an error.
+    child.stdin.on('error', () => {});
     child.stdin.end(payload);
   });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }

@@ -9,6 +9,7 @@ import { createTransformer } from '../transform/index.js';
 import { openEnrichment, type OpenedEnrichment } from './enrichment.js';
 import type { Logger } from '../util/logger.js';
 import { createAlerter, type Alerter } from './alerts.js';
+import { createClockSkewCheck } from './clock-skew.js';
 import { createCommitQueue } from './commit-queue.js';
 import { createDocumentQueue } from './document-queue.js';
 import type { BlobDeliveryContext } from './deliver-blob.js';
@@ -24,11 +25,13 @@ import type { PassMode } from './windows.js';
 
 export type CollectorMode = 'once' | 'backfill' | 'run';
 
+const DEFAULT_GRACE_MS = 6000;
+
 export interface CollectorOptions {
   mode: CollectorMode;
   /** Backfill depth, ms; defaults to poll.since. */
   sinceMs?: number;
-  /** Stops listing at once; deliveries in flight get `graceMs` to finish. */
+  /** Stops listing at once; deliveries in flight get `graceMs` (default 6 s) to finish. */
   signal: AbortSignal;
   graceMs?: number;
   onProgress?: (stream: string, progress: PassProgress) => void;
@@ -57,8 +60,15 @@ interface TenantRuntime {
 export async function runCollector(config: Config, logger: Logger, options: CollectorOptions): Promise<CollectorSummary> {
   const summary: CollectorSummary = { ...createRunStats(), authFailures: [], fatalErrors: [] };
   const metrics = options.metrics ?? createMetrics();
-  const alerts = createAlerter({ ...definedAlertHooks(config), stalledAfterPolls: config.alerts.stalled_after_polls, logger, metrics });
+  const alerts = createAlerter({
+    ...definedAlertHooks(config),
+    commandTimeoutMs: config.alerts.command_timeout,
+    stalledAfterPolls: config.alerts.stalled_after_polls,
+    logger,
+    metrics,
+  });
   const ledger = openLedger(config.state.path);
+  const checkClockSkew = createClockSkewCheck(logger);
   const stopTrackingLag = metrics.trackStreams(() => ledger.listStreams());
   const sink = instrumentSink(createOutputSink(config.output, { deadLetterDir: dirname(config.state.path), logger }), metrics);
   const tenants: TenantRuntime[] = config.tenants.map((tenant, index) => ({
@@ -70,14 +80,27 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
     subscribed: false,
     authAlerted: false,
   }));
+  // Pruning goes by the API's times; a host clock far from the API's is worth a warning there.
+  const checkClocks = (): void => {
+    for (const tenant of tenants) checkClockSkew(tenant.tenantId, tenant.client.clockSkewMs());
+  };
   // Deliveries in flight may finish after listing stops, but not past the grace period.
   const hardStop = new AbortController();
   // Every delivery in flight listens on these signals; the default cap of 10 listeners is not a leak here.
   setMaxListeners(0, hardStop.signal, options.signal);
   const onStop = (): void => {
-    setTimeout(() => hardStop.abort(), options.graceMs ?? 8000).unref();
+    setTimeout(() => hardStop.abort(), options.graceMs ?? DEFAULT_GRACE_MS).unref();
   };
   options.signal.addEventListener('abort', onStop, { once: true });
+  let sinkClosed: Promise<void> | undefined;
+  const closeSink = (): Promise<void> => (sinkClosed ??= sink.close());
+  // Past the grace period the output gives up on what it has not acknowledged (an engine that is down
+  // would otherwise be waited for forever); those blobs are not committed and are fetched next time.
+  hardStop.signal.addEventListener(
+    'abort',
+    () => void closeSink().catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'output did not close cleanly')),
+    { once: true },
+  );
 
   metrics.readiness.expectTenants(tenants.map((t) => t.tenantId));
   let enrichment: OpenedEnrichment | undefined;
@@ -94,64 +117,65 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
     const passMode: PassMode = options.mode === 'backfill' ? 'backfill' : 'live';
     const sinceMs = options.sinceMs ?? config.poll.since;
 
-    const round = async (): Promise<void> => {
-      for (const tenant of tenants) {
-        if (!tenant.subscribed) await subscribe(tenant, failures);
-        if (!tenant.subscribed) continue;
-        for (const contentType of tenant.contentTypes) {
-          const key = `${tenant.tenantId}/${contentType}`;
-          if (running.has(key)) continue;
-          const ctx: BlobDeliveryContext = {
-            stream: { tenantId: tenant.tenantId, contentType },
-            tenantName: tenant.name,
-            client: tenant.client,
-            transformer,
-            sink,
-            queue,
-            ledger,
-            commits,
-            stats: summary,
-            logger,
-            alerts,
-            metrics,
-            ...(options.signIns ? { signIns: options.signIns } : {}),
-            now: Date.now,
-          };
-          const before = ledger.getStream(ctx.stream);
-          const pass = runStreamPass(ctx, {
-            mode: passMode,
-            sinceMs,
-            lookbackMs: config.poll.lookback,
-            slots: tenant.slots,
-            listSignal: options.signal,
-            fetchSignal: hardStop.signal,
-            ...(options.onProgress ? { onProgress: (p: PassProgress) => options.onProgress!(key, p) } : {}),
-          })
-            .then(() => ledger.recordPoll(ctx.stream, { nextPollAt: options.mode === 'run' ? Date.now() + config.poll.interval : null }))
-            .catch((error: unknown) => handleStreamError(error, tenant, contentType, ledger, failures))
-            .finally(() => {
-              alerts.endPoll(ctx.stream, { progressed: madeProgress(before, ledger.getStream(ctx.stream)) });
-              running.delete(key);
-            });
-          running.set(key, pass);
-        }
+    const startPasses = async (tenant: TenantRuntime): Promise<void> => {
+      if (!tenant.subscribed) await subscribe(tenant, failures, options.signal);
+      if (!tenant.subscribed || options.signal.aborted) return;
+      for (const contentType of tenant.contentTypes) {
+        const key = `${tenant.tenantId}/${contentType}`;
+        if (running.has(key)) continue;
+        const ctx: BlobDeliveryContext = {
+          stream: { tenantId: tenant.tenantId, contentType },
+          tenantName: tenant.name,
+          client: tenant.client,
+          transformer,
+          sink,
+          queue,
+          ledger,
+          commits,
+          stats: summary,
+          logger,
+          alerts,
+          metrics,
+          ...(options.signIns ? { signIns: options.signIns } : {}),
+          now: Date.now,
+        };
+        const before = ledger.getStream(ctx.stream);
+        const pass = runStreamPass(ctx, {
+          mode: passMode,
+          sinceMs,
+          lookbackMs: config.poll.lookback,
+          slots: tenant.slots,
+          listSignal: options.signal,
+          fetchSignal: hardStop.signal,
+          ...(options.onProgress ? { onProgress: (p: PassProgress) => options.onProgress!(key, p) } : {}),
+        })
+          .then(() => ledger.recordPoll(ctx.stream, { nextPollAt: options.mode === 'run' ? Date.now() + config.poll.interval : null }))
+          .catch((error: unknown) => handleStreamError(error, tenant, contentType, ledger, failures))
+          .finally(() => {
+            alerts.endPoll(ctx.stream, { progressed: madeProgress(before, ledger.getStream(ctx.stream)) });
+            running.delete(key);
+          });
+        running.set(key, pass);
       }
     };
 
-    if (options.mode === 'run') {
+    // Each tenant on its own: one that waits for Entra ID or its API holds no other back.
+    const collectTenant = async (tenant: TenantRuntime): Promise<void> => {
+      if (options.mode !== 'run') return startPasses(tenant);
       while (!options.signal.aborted) {
-        await round();
+        await startPasses(tenant);
+        checkClocks();
         ledger.pruneExpired();
         await sleep(config.poll.interval, options.signal);
       }
-    } else {
-      await round();
-    }
+    };
+    await Promise.all(tenants.map(collectTenant));
     await Promise.all(running.values());
+    checkClocks();
     ledger.pruneExpired();
   } finally {
     options.signal.removeEventListener('abort', onStop);
-    await sink.close();
+    await closeSink();
     await enrichment?.close();
     await Promise.all(tenants.map((t) => t.client.close()));
     await alerts.flush();
@@ -175,9 +199,9 @@ function definedAlertHooks(config: Config): { webhookUrl?: string; command?: str
   };
 }
 
-async function subscribe(tenant: TenantRuntime, failures: FailureContext): Promise<void> {
+async function subscribe(tenant: TenantRuntime, failures: FailureContext, signal: AbortSignal): Promise<void> {
   try {
-    const result = await ensureSubscriptions(tenant.client, tenant.contentTypes);
+    const result = await ensureSubscriptions(tenant.client, tenant.contentTypes, signal);
     for (const failure of result.failed) {
       failures.logger.error(
         { tenant: tenant.tenantId, contentType: failure.contentType, err: failure.error.message },
@@ -190,6 +214,8 @@ async function subscribe(tenant: TenantRuntime, failures: FailureContext): Promi
     tenant.authAlerted = false;
     failures.metrics.readiness.tenantReady(tenant.tenantId);
   } catch (error) {
+    // Stopping cut the request short: nothing failed.
+    if (signal.aborted) return;
     failures.metrics.readiness.tenantNotReady(tenant.tenantId, error instanceof Error ? error.message : String(error));
     recordTenantFailure(error, tenant, failures);
   }

@@ -37,7 +37,9 @@ export type BlobOutcome = 'delivered' | 'expired';
 
 /** `onFetched` is called once the blob has been read whole: its fetch slot can serve the next blob. */
 export async function deliverBlob(ctx: BlobDeliveryContext, blob: ContentBlob, signal: AbortSignal, onFetched: () => void = () => {}): Promise<BlobOutcome> {
-  if (blob.contentExpiration <= ctx.now()) return commitExpired(ctx, blob, 'listed after its contentExpiration');
+  // Judged by the API's clock (the Date header of the listing just read): a host clock that jumped ahead
+  // would otherwise give up on content the API still serves.
+  if (blob.contentExpiration <= ctx.now() + ctx.client.clockSkewMs()) return commitExpired(ctx, blob, 'listed after its contentExpiration');
   const writes: Promise<WriteResult>[] = [];
   let records = 0;
   try {
@@ -118,6 +120,7 @@ async function commitExpired(ctx: BlobDeliveryContext, blob: ContentBlob, why: s
     outcome: 'expired',
   });
   countBlob(ctx.metrics, ctx.stream, 'expired');
+  ctx.alerts.noteExpired(ctx.stream, blob.contentExpiration);
   ctx.stats.blobsExpired += 1;
   return 'expired';
 }

@@ -105,12 +105,17 @@ export function createApiTransport(deps: TransportDeps): ApiTransport {
       await deps.budget.acquire(call.signal);
       let token: string;
       try {
-        token = await deps.tokens.getToken(deps.apiUrl, { forceRefresh: refreshToken });
+        token = await deps.tokens.getToken(deps.apiUrl, { forceRefresh: refreshToken, ...(call.signal ? { signal: call.signal } : {}) });
       } catch (error) {
         // Entra ID down or throttling passes; a wrong credential does not.
         if (!(error instanceof AuthError) || !error.transient || attempt >= maxAttempts) throw error;
+        const delayMs = backoffDelay(attempt, retry, error.answer.retryAfterMs);
+        logger.warn(
+          { ...where, attempt, status: error.answer.status, aadsts: error.aadsts, reason: error.kind, delayMs, err: error.message },
+          `token request failed (attempt ${attempt} of ${maxAttempts}); trying again in ${delayMs} ms`,
+        );
         observer.onRetry?.({ operation: call.operation, reason: 'login-unavailable' });
-        await pause(attempt, call.signal);
+        await sleep(delayMs, undefined, call.signal ? { signal: call.signal } : undefined);
         continue;
       }
       refreshToken = false;

@@ -58,7 +58,7 @@ test('a minimal file gets every default', () => {
   assert.deepEqual(config.poll, { interval: 180_000, lookback: 86_400_000, since: 604_800_000 });
   assert.deepEqual(config.logging, { level: 'info', json: 'auto' });
   assert.deepEqual(config.http, { enabled: false, host: '127.0.0.1', port: 5066 });
-  assert.deepEqual(config.alerts, { stalled_after_polls: 3 });
+  assert.deepEqual(config.alerts, { command_timeout: 10_000, stalled_after_polls: 3 });
   assert.deepEqual(config.enrich, {
     geoip: { enabled: true },
     user_agent: { enabled: true },

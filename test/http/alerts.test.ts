@@ -1,12 +1,15 @@
 // Each alert condition, raised by a real collector against the emulator (and, for dead letters, the real
 // search engine), and received as JSON by a local webhook.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { parseIndexTarget } from '../../src/sinks/elasticsearch/index-target.js';
 import { openLedger } from '../../src/state/index.js';
 import { runCollector } from '../../src/runtime/collector.js';
+import { createMetrics } from '../../src/runtime/metrics.js';
+import { createLogger, type Logger } from '../../src/util/logger.js';
 import { engineJson, testEngineUrl, uniqueName } from '../sinks/support/engine.js';
 import { silentLogger, startEmulated, waitFor } from './support/emulated.js';
 import { startWebhookReceiver } from './support/webhook.js';
@@ -114,5 +117,109 @@ function lastPollAt(path: string): number {
     return ledger.listStreams()[0]?.lastPollAt ?? 0;
   } finally {
     ledger.close();
+  }
+}
+
+test('content_expired: blobs that expired before they were fetched, one alert per stream and poll, counted', async (t) => {
+  const emulated = await startEmulated(t, { tenants: 1, events: 300, faults: { expiredRate: 0.3 } });
+  const webhook = await webhookFor(t);
+  const config = emulated.config([`alerts.webhook_url=${webhook.url}`]);
+  const metrics = createMetrics();
+
+  const summary = await runCollector(config, silentLogger(), { mode: 'once', signal: new AbortController().signal, metrics });
+
+  assert.ok(summary.blobsExpired > 0, 'the fault made blobs expire (otherwise this test proves nothing)');
+  const expired = webhook.alerts.filter((alert) => alert.kind === 'content_expired');
+  const streams = expired.map((alert) => alert.contentType);
+  assert.equal(new Set(streams).size, streams.length, 'one alert per stream and poll, not one per blob');
+  assert.equal(
+    expired.reduce((sum, alert) => sum + Number(alert.details?.contentIds), 0),
+    summary.blobsExpired,
+    'together they count every expired blob',
+  );
+  for (const alert of expired) {
+    assert.equal(alert.tenantId, config.tenants[0]?.tenant_id);
+    assert.match(alert.message, /^\d+ content blobs? of \S+ \(tenant \S+\) expired before (it was|they were) fetched \(contentExpiration \S+( to \S+)?\); their records are lost/);
+    assert.ok(Date.parse(String(alert.details?.earliestExpiration)) <= Date.parse(String(alert.details?.latestExpiration)));
+  }
+  const counted = (await metrics.alerts.get()).values.find((value) => value.labels.kind === 'content_expired')?.value;
+  assert.equal(counted, expired.length, 'o365_elk_alerts_total{kind="content_expired"}');
+});
+
+test('alerts.command runs with a minimal environment: none of the connector\'s secrets', async (t) => {
+  const secretName = 'O365_ELK_OUTPUT_ELASTICSEARCH_PASSWORD';
+  const secretValue = 'Engine-Passw0rd-in-the-environment';
+  const previous = process.env[secretName];
+  process.env[secretName] = secretValue;
+  t.after(() => {
+    if (previous === undefined) delete process.env[secretName];
+    else process.env[secretName] = previous;
+  });
+  const emulated = await startEmulated(t, { tenants: 1 });
+  const envFile = join(emulated.dir, 'alert-environment.txt');
+  writeFileSync(join(emulated.dir, 'wrong.secret'), 'Wr0ng~Secret.Value-0123456789abcdefghijkl\n', { mode: 0o600 });
+  const config = emulated.config([`alerts.command=env > ${envFile}`, `tenants.0.auth.client_secret_file=${join(emulated.dir, 'wrong.secret')}`]);
+
+  await runCollector(config, silentLogger(), { mode: 'once', signal: new AbortController().signal });
+
+  const environment = readFileSync(envFile, 'utf8');
+  assert.ok(!environment.includes(secretName) && !environment.includes(secretValue), 'the secret variable is not passed on');
+  assert.match(environment, /^O365_ELK_ALERT_KIND=authentication_failure$/m);
+  assert.match(environment, new RegExp(`^O365_ELK_ALERT_TENANT=${config.tenants[0]?.tenant_id}$`, 'm'));
+  assert.match(environment, /^PATH=/m);
+});
+
+test('an alert command that does not end is killed after alerts.command_timeout, and the connector goes on', async (t) => {
+  const emulated = await startEmulated(t, { tenants: 2 });
+  const pidFile = join(emulated.dir, 'alert-command.pid');
+  writeFileSync(join(emulated.dir, 'wrong.secret'), 'Wr0ng~Secret.Value-0123456789abcdefghijkl\n', { mode: 0o600 });
+  const config = emulated.config([
+    // The shell waits for a child of its own: the timeout has to end both.
+    `alerts.command=sleep 600 & echo $! > ${pidFile}; wait`,
+    'alerts.command_timeout=1s',
+    `tenants.0.auth.client_secret_file=${join(emulated.dir, 'wrong.secret')}`,
+  ]);
+  const log = capturingLogger();
+
+  const run = runCollector(config, log.logger, { mode: 'once', signal: new AbortController().signal });
+  const summary = await Promise.race([run, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 60_000).unref())]);
+
+  assert.notEqual(summary, 'hung', 'the collector finished despite the alert command');
+  if (summary === 'hung') return;
+  assert.equal(summary.authFailures.length, 1);
+  assert.ok(summary.recordsDelivered > 0, 'the other tenant was collected');
+  assert.ok(
+    log.lines().some((line) => line.msg === 'alert command still running after 1 s and was killed; check alerts.command or raise alerts.command_timeout'),
+    log.lines().map((line) => line.msg).join('\n'),
+  );
+  assert.ok(existsSync(pidFile));
+  const sleeper = Number(readFileSync(pidFile, 'utf8'));
+  await waitFor(() => !isRunning(sleeper), 10_000);
+});
+
+function capturingLogger(): { logger: Logger; lines: () => { msg: string }[] } {
+  let text = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  return {
+    logger: createLogger({ level: 'warn', json: true, destination }),
+    lines: () =>
+      text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as { msg: string }),
+  };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

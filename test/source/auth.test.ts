@@ -261,11 +261,12 @@ describe('authentication failures', () => {
     });
   }
 
-  test('Entra ID unavailable is a transient failure, also while MSAL replays it from its throttling cache', async () => {
-    const { server, requests } = await startTokenEndpoint(() => ({
-      status: 503,
-      body: { error: 'temporarily_unavailable', error_description: 'AADSTS90033: A transient error has occurred. Please try again.', error_codes: [90033] },
-    }));
+  test('Entra ID unavailable is a transient failure naming the status and AADSTS code, and the next request asks Entra ID again', async () => {
+    const { server, requests } = await startTokenEndpoint((_request, count) =>
+      count <= 2
+        ? aadError(503, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.')
+        : tokenAnswer()(_request, count),
+    );
     const tokens = provider(server);
     try {
       for (let i = 0; i < 2; i++) {
@@ -273,13 +274,43 @@ describe('authentication failures', () => {
           assert.ok(error instanceof AuthError);
           assert.equal(error.kind, 'throttled');
           assert.ok(error.transient);
-          assert.match(error.message, /unavailable or throttling .* tried again after a pause$/);
+          assert.equal(error.answer.status, 503);
+          assert.equal(error.aadsts, 90033);
+          assert.match(error.message, /unavailable or throttling token requests \(HTTP 503, AADSTS90033\) — .* tried again after a pause$/);
           return true;
         });
       }
-      assert.equal(requests.length, 1);
+      // No minute-long replay of the failure from MSAL's throttling cache: the pause is the caller's backoff.
+      assert.equal(await tokens.getToken(API), 'token-3');
+      assert.equal(requests.length, 3);
     } finally {
       await tokens.close();
+      await server.close();
+    }
+  });
+
+  test("a token request without an answer: the caller's signal ends the wait, and close() ends the request", { timeout: 60_000 }, async () => {
+    const held: Promise<void>[] = [];
+    const server = await startHttpsServer((req) => {
+      held.push(new Promise((resolve) => req.socket.once('close', () => resolve())));
+    });
+    // Far longer than the test may take: only aborting the request can end it in time.
+    const tokens = createTokenProvider(
+      { tenantId: TENANT, clientId: CLIENT, credential: { kind: 'secret', secret: SECRET }, loginUrl: server.url, ca: [server.ca], rejectUnauthorized: true, requestTimeoutMs: 600_000 },
+      { logger: captureLogger().logger },
+    );
+    try {
+      const stop = new AbortController();
+      const waiting = tokens.getToken(API, { signal: stop.signal });
+      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      stop.abort(new Error('stopping'));
+      await assert.rejects(waiting, /stopping/);
+    } finally {
+      await tokens.close();
+    }
+    try {
+      await held[0];
+    } finally {
       await server.close();
     }
   });

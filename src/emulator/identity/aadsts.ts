@@ -113,6 +113,13 @@ export const AADSTS = {
       `The resource principal named ${resource} was not found in the tenant named ${tenantName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     ),
   unknownInstance: () => new AadstsError(50049, 'invalid_instance', 'Unknown or invalid instance.'),
+  serviceError: () =>
+    new AadstsError(
+      50000,
+      'server_error',
+      'There was an error issuing a token or an issue with our sign-in service. Please try again later.',
+      500,
+    ),
 };
 
 export function sendAadstsError(req: IncomingMessage, res: ServerResponse, failure: AadstsError, context: RequestContext): void {

@@ -9,6 +9,7 @@ import { createAssertionReplayGuard } from './client-assertion.js';
 import { audienceServes, rolesFor, type EmulatedResource, type ResolvedResource } from './clouds.js';
 import { handleInstanceDiscovery, handleOpenIdConfiguration, handleSigningKeys, type DiscoveryDependencies } from './discovery.js';
 import { handleTokenRequest, type ClientAuthMethod, type IssuedToken, type TokenEndpointDependencies } from './token-endpoint.js';
+import { createTokenFaults } from './token-faults.js';
 
 export type { EmulatedResource } from './clouds.js';
 
@@ -19,7 +20,7 @@ export type TokenCheck =
 export interface IdentityServiceOptions {
   tenants: readonly EmulatedTenant[];
   clock: Clock;
-  /** `withheldRoles`: roles left out of every token, as when admin consent is missing for them. */
+  /** `withheldRoles`: roles left out of every token, as when admin consent is missing for them; the `token*` knobs. */
   faults: Faults;
   /** Access-token lifetime, seconds (Entra's default 3599). */
   tokenLifetimeSeconds?: number;
@@ -77,6 +78,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     now: () => clock.now(),
     replayGuard: createAssertionReplayGuard({ rejectIdenticalReuse: options.rejectReusedAssertions ?? false }),
     issue,
+    fault: createTokenFaults(tenants, options.faults),
   };
   const discoveryDeps: DiscoveryDependencies = { tenants, now: () => clock.now(), signer };
 

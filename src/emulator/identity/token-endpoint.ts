@@ -10,6 +10,7 @@ import { JWT_BEARER_ASSERTION_TYPE, verifyClientAssertion, type AssertionReplayG
 import { resolveResource, type ResolvedResource } from './clouds.js';
 import { estsHeaders, readBody, requestContext, requestOrigin } from './http.js';
 import { resolveTenantSegment } from './tenant-segment.js';
+import type { TokenFault } from './token-faults.js';
 
 export type TokenEndpointVersion = 'v1' | 'v2';
 
@@ -28,6 +29,8 @@ export interface TokenEndpointDependencies {
   now: () => number;
   replayGuard: AssertionReplayGuard;
   issue: (tenant: EmulatedTenant, app: EmulatedApp, resource: ResolvedResource, method: ClientAuthMethod) => Promise<IssuedToken>;
+  /** The fault injected into this tenant's request, if any. */
+  fault: (tenant: EmulatedTenant) => TokenFault;
 }
 
 // Far above any real token request (a client assertion with an x5c chain is a few KiB).
@@ -59,6 +62,10 @@ export async function handleTokenRequest(
     // Any body parses as a form; one that is not a form simply lacks the parameters Entra asks for next.
     const form = new URLSearchParams(body.toString('utf8'));
     const tenant = resolveTenantSegment(deps.tenants, tenantSegment);
+    const fault = tenant === 'tenantless' ? undefined : deps.fault(tenant);
+    // Held open without an answer until the client gives up; the server's close ends it otherwise.
+    if (fault === 'hang') return;
+    if (fault === 'error') throw AADSTS.serviceError();
 
     const grantType = form.get('grant_type');
     if (!grantType) throw AADSTS.missingParameter('grant_type');

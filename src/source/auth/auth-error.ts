@@ -19,6 +19,14 @@ export type AuthErrorKind =
   | 'config'
   | 'rejected';
 
+/** What an answer of Entra ID said beyond its error code, for the retry that follows. */
+export interface AuthAnswer {
+  /** HTTP status of the token endpoint's answer. */
+  status?: number;
+  /** What Retry-After asked for, ms. */
+  retryAfterMs?: number;
+}
+
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   constructor(
@@ -26,6 +34,7 @@ export class AuthError extends Error {
     message: string,
     /** The AADSTS number, when Entra ID gave one. */
     readonly aadsts?: number,
+    readonly answer: AuthAnswer = {},
   ) {
     super(message);
   }
@@ -55,6 +64,22 @@ export class TokenEndpointUnreachable extends MsalAuthError {
   }
 }
 
+/**
+ * Thrown by the MSAL network module for a 429 or 5xx answer. MSAL would otherwise remember such an
+ * answer and replay it for 60 seconds without asking Entra ID again, so one passing fault would fail
+ * every retry in that minute; the connector's own backoff paces the retries instead.
+ */
+export class TokenEndpointUnavailable extends MsalAuthError {
+  constructor(
+    readonly status: number,
+    readonly aadsts: number | undefined,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super('temporarily_unavailable', '', `token endpoint answered HTTP ${status}`);
+    Object.setPrototypeOf(this, TokenEndpointUnavailable.prototype);
+  }
+}
+
 const INVALID_AUTHORITY = new Set(['authority_uri_insecure', 'url_parse_error', 'empty_url_error']);
 
 export function classifyAuthFailure(error: unknown, context: AuthContext): AuthError {
@@ -73,9 +98,23 @@ export function classifyAuthFailure(error: unknown, context: AuthContext): AuthE
       `${prefix}: cannot reach ${context.loginUrl} (${error.failure.reason}) — check login_url and that this host can connect to it`,
     );
   }
+  if (error instanceof TokenEndpointUnavailable) {
+    const code = error.aadsts === undefined ? '' : `, AADSTS${error.aadsts}`;
+    return new AuthError(
+      'throttled',
+      `${prefix}: Entra ID is unavailable or throttling token requests (HTTP ${error.status}${code}) — nothing to change; it is tried again after a pause`,
+      error.aadsts,
+      { status: error.status, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) },
+    );
+  }
   if (error instanceof ServerError && isUnavailable(error)) {
     const status = error.status === undefined ? '' : ` (HTTP ${error.status})`;
-    return new AuthError('throttled', `${prefix}: Entra ID is unavailable or throttling token requests${status} — nothing to change; it is tried again after a pause`);
+    return new AuthError(
+      'throttled',
+      `${prefix}: Entra ID is unavailable or throttling token requests${status} — nothing to change; it is tried again after a pause`,
+      undefined,
+      error.status === undefined ? {} : { status: error.status },
+    );
   }
   const aadsts = aadstsNumber(error);
   const known = aadsts === undefined ? undefined : explainAadsts(aadsts, context, auth);

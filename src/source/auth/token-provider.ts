@@ -14,9 +14,9 @@ export interface TokenProvider {
   /**
    * A bearer token for the API rooted at `resourceUrl` (scope `${resourceUrl}/.default`). Served from
    * cache while it is fresh; `forceRefresh` fetches a new one (after the API rejected the cached one).
-   * Failures throw an `AuthError`.
+   * Failures throw an `AuthError`; `signal` stops waiting (the request itself ends with `close()`).
    */
-  getToken(resourceUrl: string, options?: { forceRefresh?: boolean }): Promise<string>;
+  getToken(resourceUrl: string, options?: { forceRefresh?: boolean; signal?: AbortSignal }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -36,6 +36,8 @@ export function createTokenProvider(options: TokenProviderOptions, deps: TokenPr
   const configPath = deps.configPath ?? 'tenant';
   const ownDispatcher = deps.dispatcher ? undefined : createHttpAgent(options);
   const dispatcher = deps.dispatcher ?? (ownDispatcher as Dispatcher);
+  // Token requests are shared by every caller, so no caller's signal may end one: closing does.
+  const closing = new AbortController();
   const context: AuthContext = { tenantId: options.tenantId, clientId: options.clientId, loginUrl, configPath };
 
   const auth: Configuration['auth'] = {
@@ -60,7 +62,7 @@ export function createTokenProvider(options: TokenProviderOptions, deps: TokenPr
   const msal = new ConfidentialClientApplication({
     auth,
     system: {
-      networkClient: createMsalNetworkModule(dispatcher),
+      networkClient: createMsalNetworkModule(dispatcher, closing.signal),
       loggerOptions: {
         logLevel: LogLevel.Warning,
         piiLoggingEnabled: false,
@@ -89,16 +91,18 @@ export function createTokenProvider(options: TokenProviderOptions, deps: TokenPr
   };
 
   return {
-    getToken(resourceUrl, { forceRefresh = false } = {}) {
+    getToken(resourceUrl, { forceRefresh = false, signal } = {}) {
       const scope = `${trimTrailingSlash(resourceUrl)}/.default`;
       const key = `${scope}|${forceRefresh}`;
-      const inFlight = pending.get(key);
-      if (inFlight) return inFlight;
-      const promise = acquire(scope, forceRefresh).finally(() => pending.delete(key));
-      pending.set(key, promise);
-      return promise;
+      let promise = pending.get(key);
+      if (!promise) {
+        promise = acquire(scope, forceRefresh).finally(() => pending.delete(key));
+        pending.set(key, promise);
+      }
+      return signal ? untilAborted(promise, signal) : promise;
     },
     async close() {
+      closing.abort();
       await ownDispatcher?.close();
     },
   };
@@ -121,4 +125,14 @@ function authorityMetadata(loginUrl: string, tenantId: string) {
     jwks_uri: `${base}/discovery/v2.0/keys`,
     issuer: `${base}/v2.0`,
   };
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -7,6 +7,11 @@ export interface TruthRecord {
   tenantId: string;
 }
 
+export interface EmulatorStats {
+  requests: { tenant: string; operation: string; status: number; count: number }[];
+  inFlight: { tenant: string; operation: string; count: number }[];
+}
+
 export interface RunningEmulator {
   /** `https://127.0.0.1:PORT`, as printed on `ready`. */
   readonly url: string;
@@ -14,6 +19,8 @@ export interface RunningEmulator {
   /** `GET /_emulator/records`: what a perfect client can have collected now; `lost`: what nobody can. */
   records(options?: { lost?: boolean }): Promise<TruthRecord[]>;
   recordIds(options?: { lost?: boolean }): Promise<Set<string>>;
+  /** `GET /_emulator/stats`: requests answered, and requests still waiting for their answer to end. */
+  stats(): Promise<EmulatorStats>;
   /** Moves the emulator's virtual clock forward. */
   advanceClock(seconds: number): Promise<void>;
   /** SIGTERM, and waits for the exit. */
@@ -48,6 +55,8 @@ export interface CollectorOptions {
   args?: string[];
   /** Added to this process's environment, from which every O365_ELK_* variable is removed first. */
   env?: Record<string, string>;
+  /** Bytes (a multiple of 512) no file may grow past, as on a full disk: writes past it are cut short, then fail with EFBIG. */
+  fileSizeLimit?: number;
 }
 
 export declare function startCollector(options: CollectorOptions): CollectorProcess;

@@ -20,10 +20,17 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** `node --import tsx src/cli/main.ts ARGS` in the repository, its output captured. */
-function spawnCli(args, env) {
+/**
+ * `node --import tsx src/cli/main.ts ARGS` in the repository, its output captured. With `fileSizeLimit`
+ * (bytes, a multiple of 512) it runs under that RLIMIT_FSIZE, SIGXFSZ ignored: a write past the limit is
+ * cut short, the next one fails with EFBIG — a full disk that needs no privileges.
+ */
+function spawnCli(args, env, { fileSizeLimit } = {}) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith(ENVIRONMENT_PREFIX)));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const node = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', ...args];
+  const [command, ...commandArgs] =
+    fileSizeLimit === undefined ? node : ['sh', '-c', 'trap "" XFSZ; ulimit -f "$0"; exec "$@"', String(fileSizeLimit / 512), ...node];
+  const child = spawn(command, commandArgs, {
     cwd: REPOSITORY,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,6 +86,7 @@ export async function startEmulator({ dir, args = [] }) {
     dir,
     records: ({ lost = false } = {}) => records(lost),
     recordIds: async ({ lost = false } = {}) => new Set((await records(lost)).map((record) => record.id)),
+    stats: async () => JSON.parse(await call('GET', '/_emulator/stats')),
     advanceClock: async (seconds) => {
       await call('POST', `/_emulator/clock?advance=${seconds}`);
     },
@@ -90,8 +98,8 @@ export async function startEmulator({ dir, args = [] }) {
   };
 }
 
-export function startCollector({ command, config, args = [], env = {} }) {
-  const cli = spawnCli([command, '-c', config, ...args], env);
+export function startCollector({ command, config, args = [], env = {}, fileSizeLimit }) {
+  const cli = spawnCli([command, '-c', config, ...args], env, { fileSizeLimit });
   return {
     pid: cli.child.pid,
     exited: cli.exited,
