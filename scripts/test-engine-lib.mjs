@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 
 const REPOSITORY = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Both projects compile these sources too (build-helper's add-source in each pom.xml).
+const SHARED_SOURCES = join(REPOSITORY, 'test-engine-shared', 'src');
 // The JVM default heap would be a quarter of the machine's memory; the OOM flag turns a wedged engine
 // into a dead one that the caller notices.
 const JVM_OPTIONS = ['-Xms512m', '-Xmx1g', '-XX:+ExitOnOutOfMemoryError'];
@@ -160,8 +162,9 @@ function mavenProject(directory) {
   };
 }
 
-// Maven takes seconds even when nothing changed, so it runs only when the pom or the sources differ from
-// the last successful build, or a jar on the recorded classpath has gone from the local repository.
+// Maven takes seconds even when nothing changed, so it runs only when the pom, the project's sources or
+// the shared ones differ from the last successful build, or a jar on the recorded classpath has gone
+// from the local repository.
 async function buildIfChanged(kind, project, java, engineDir) {
   const inputs = hashBuildInputs(project);
   if (isBuildCurrent(project, inputs)) return;
@@ -174,7 +177,8 @@ async function buildIfChanged(kind, project, java, engineDir) {
 
 function hashBuildInputs(project) {
   const hash = createHash('sha256');
-  for (const file of [join(project.directory, 'pom.xml'), ...listFiles(join(project.directory, 'src'))]) {
+  const sources = [join(project.directory, 'src'), SHARED_SOURCES].flatMap(listFiles);
+  for (const file of [join(project.directory, 'pom.xml'), ...sources]) {
     hash.update(file).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex');

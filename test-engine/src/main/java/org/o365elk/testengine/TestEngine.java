@@ -1,14 +1,9 @@
 package org.o365elk.testengine;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
+import org.o365elk.testengine.shared.EngineLauncher;
+import org.o365elk.testengine.shared.EngineNode;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.env.Environment;
 import org.opensearch.http.HttpServerTransport;
@@ -18,98 +13,19 @@ import org.opensearch.node.Node;
 /**
  * Runs a single-node OpenSearch on 127.0.0.1 for tests and benchmarks.
  *
- * <p>Usage: {@code TestEngine --dir DIR [--port N] [--keep-data true|false]}. Port 0 or none lets the
- * OS choose; the data under DIR is deleted at start unless {@code --keep-data true}. Once HTTP
- * listens, prints exactly one line {@code listening http://127.0.0.1:PORT} on stdout; logs go to
- * stderr. Stops on SIGTERM/SIGINT and when the process that started it dies.
+ * <p>Usage: {@code TestEngine --dir DIR [--port N] [--keep-data true|false]}; see {@link EngineLauncher}.
  */
 public final class TestEngine {
-    private static final String NODE_NAME = "o365-elk-test-engine";
-
     private TestEngine() {}
 
     public static void main(String[] args) throws Exception {
-        EngineArgs engineArgs = EngineArgs.parse(args);
-        Path home = engineArgs.dir().resolve("home");
-        Path data = engineArgs.dir().resolve("data");
-        prepareHome(home);
-        // Every run starts empty so that one run's indices never leak into the next, unless the caller
-        // restarts an engine on purpose to find its data again (a test of an engine outage).
-        if (!engineArgs.keepData()) {
-            deleteRecursively(data);
-        }
-        Files.createDirectories(data);
-
-        Settings settings = Settings.builder()
-            .put("path.home", home.toString())
-            .put("path.data", data.toString())
-            .put("cluster.name", NODE_NAME)
-            .put("node.name", NODE_NAME)
-            .put("discovery.type", "single-node")
-            .put("network.host", "127.0.0.1")
-            .put("http.port", engineArgs.port())
-            // Several engines may run side by side; the transport port is never used from outside.
-            .put("transport.port", 0)
-            // Test disks can be nearly full; the flood-stage watermark would make every index read-only.
-            .put("cluster.routing.allocation.disk.threshold_enabled", false)
-            .build();
-        Environment environment = InternalSettingsPreparer.prepareEnvironment(
-            settings, Map.of(), home.resolve("config"), () -> NODE_NAME);
-
-        Node node = new ClasspathPluginNode(environment, ClasspathPluginNode.MODULES);
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                node.close();
-            } catch (IOException e) {
-                System.err.println("test engine: closing the node failed: " + e);
-            } finally {
-                closed.countDown();
-            }
-        }, "test-engine-shutdown"));
-        exitWhenParentDies();
-
-        node.start();
-        int port = node.injector().getInstance(HttpServerTransport.class)
-            .boundAddress().publishAddress().getPort();
-        System.out.println("listening http://127.0.0.1:" + port);
-        System.out.flush();
-
-        // OpenSearch's threads are all daemons: without this wait the JVM would exit right here.
-        closed.await();
-    }
-
-    /** The layout Node expects under path.home, as a distribution would ship it (all empty). */
-    private static void prepareHome(Path home) throws IOException {
-        Path config = Files.createDirectories(home.resolve("config"));
-        Path opensearchYml = config.resolve("opensearch.yml");
-        if (!Files.exists(opensearchYml)) {
-            Files.createFile(opensearchYml);
-        }
-        Files.createDirectories(home.resolve("modules"));
-        Files.createDirectories(home.resolve("plugins"));
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
-
-    /** A test runner killed with SIGKILL cannot stop its engine; the engine notices and stops itself. */
-    private static void exitWhenParentDies() {
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            System.err.println("test engine: parent process " + parent.pid() + " exited, stopping");
-            System.exit(0);
-        }));
+        EngineLauncher.run("TestEngine", "opensearch.yml", args, (home, settings) -> {
+            Environment environment = InternalSettingsPreparer.prepareEnvironment(
+                Settings.builder().loadFromMap(settings).build(), Map.of(), home.resolve("config"),
+                () -> EngineLauncher.NODE_NAME);
+            Node node = new ClasspathPluginNode(environment, ClasspathPluginNode.MODULES);
+            return new EngineNode(() -> node.start().injector().getInstance(HttpServerTransport.class)
+                .boundAddress().publishAddress().getPort(), node::close);
+        });
     }
 }
