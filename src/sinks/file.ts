@@ -20,6 +20,7 @@ export function createFileSink(options: FileSinkOptions): Sink {
   let handle: FileHandle | undefined;
   let bytesInFile = 0;
   let fileCounter = 0;
+  let closed = false;
 
   // Names sort by creation: a UTC timestamp to the millisecond, then a zero-padded counter.
   const ourFiles = async (): Promise<string[]> =>
@@ -86,8 +87,12 @@ export function createFileSink(options: FileSinkOptions): Sink {
     open: async () => {
       await mkdir(options.path, { recursive: true, mode: 0o700 });
     },
-    write: coalescer.write,
+    // A delivery still running when a stop's grace period ends must not reopen the file after close:
+    // its records stay unacknowledged and are written once, on the next run.
+    write: (documents) =>
+      closed ? Promise.reject(new Error('the file output is closed; these records are written on the next run')) : coalescer.write(documents),
     close: async () => {
+      closed = true;
       await coalescer.drain();
       await handle?.close();
       handle = undefined;

@@ -50,3 +50,15 @@ test('a full file rotates, old files beyond number_of_files are removed, and fil
   assert.ok(idsIn(dir).includes('b5-9'));
   assert.ok(!idsIn(dir).includes('b0-0'));
 });
+
+test('a write after close is refused, not written, so a delivery cut off by a stop is left for the next run', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'o365-elk-file-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const sink = createFileSink({ path: dir, filename: 'o365-elk', rotateEveryBytes: 1 << 20, numberOfFiles: 7 });
+  await sink.open();
+  await sink.write(documents('before', 3));
+  await sink.close();
+
+  await assert.rejects(sink.write(documents('late', 3)), /file output is closed/);
+  assert.deepEqual(idsIn(dir), ['before-0', 'before-1', 'before-2']);
+});
