@@ -231,12 +231,12 @@ export class Ledger extends LedgerReader {
    * given up on). Returns false, changing nothing, if the blob was already settled.
    */
   commitBlob(commit: BlobCommit): boolean {
-    return this.commitInTransaction(commit);
+    return this.write(() => this.commitInTransaction(commit));
   }
 
   /** Moves the stream's cursor forward to `to` (never back); returns the cursor now stored. */
   advanceCursor(stream: Stream, to: number): number {
-    this.raiseCursor.run({ ...key(stream), to, now: this.now() });
+    this.write(() => this.raiseCursor.run({ ...key(stream), to, now: this.now() }));
     return this.getStream(stream)?.cursor as number;
   }
 
@@ -246,21 +246,34 @@ export class Ledger extends LedgerReader {
    * commits a second possible, since each transaction waits for the disk. `work` must be synchronous.
    */
   checkpoint<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return this.write(() => this.db.transaction(work).immediate());
   }
 
   recordPoll(stream: Stream, poll: { polledAt?: number; nextPollAt?: number | null } = {}): void {
-    this.updatePoll.run({ ...key(stream), polledAt: poll.polledAt ?? this.now(), nextPollAt: poll.nextPollAt ?? null });
+    this.write(() => this.updatePoll.run({ ...key(stream), polledAt: poll.polledAt ?? this.now(), nextPollAt: poll.nextPollAt ?? null }));
   }
 
   /** Keeps the stream's latest error for `status`; the message must already be free of secrets. */
   recordError(stream: Stream, message: string, at = this.now()): void {
-    this.updateError.run({ ...key(stream), message, at });
+    this.write(() => this.updateError.run({ ...key(stream), message, at }));
   }
 
   /** Records that content created in [from, to) was lost to retention before the collector could list it. */
   recordGap(stream: Stream, from: number, to: number): void {
-    this.insertGap.run({ ...key(stream), from, to, now: this.now() });
+    this.write(() => this.insertGap.run({ ...key(stream), from, to, now: this.now() }));
+  }
+
+  /**
+   * Runs a write, turning SQLite's bare "disk I/O error" or "database or disk is full" into one line
+   * naming the ledger and the fix. A failed write stored nothing, so what it would have recorded is
+   * delivered again on the next pass.
+   */
+  private write<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw explainWriteFailure(error, this.db.name);
+    }
   }
 
   /**
@@ -313,6 +326,22 @@ export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledge
   } catch (error) {
     throw explain(error, path);
   }
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  SQLITE_FULL: 'the disk is full',
+  SQLITE_IOERR: 'the disk refused a write',
+  SQLITE_READONLY: 'the file has become read-only',
+};
+
+function explainWriteFailure(error: unknown, path: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return error;
+  const cause = WRITE_FAILURES[code.replace(/^(SQLITE_[A-Z]+?)(_.*)?$/, '$1')];
+  if (cause === undefined) return error;
+  return new LedgerError(
+    `ledger: ${path} cannot be written (${cause}: ${code}) — free space on its filesystem or raise the file size limit (ulimit -f); nothing was recorded, so those blobs are delivered again on the next pass`,
+  );
 }
 
 function openForWriting(path: string, now: () => number): Ledger {
