@@ -81,9 +81,7 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
     authAlerted: false,
   }));
   // Pruning goes by the API's times; a host clock far from the API's is worth a warning there.
-  const checkClocks = (): void => {
-    for (const tenant of tenants) checkClockSkew(tenant.tenantId, tenant.client.clockSkewMs());
-  };
+  const checkClock = (tenant: TenantRuntime): void => checkClockSkew(tenant.tenantId, tenant.client.clockSkewMs());
   // Deliveries in flight may finish after listing stops, but not past the grace period.
   const hardStop = new AbortController();
   // Every delivery in flight listens on these signals; the default cap of 10 listeners is not a leak here.
@@ -164,14 +162,15 @@ export async function runCollector(config: Config, logger: Logger, options: Coll
       if (options.mode !== 'run') return startPasses(tenant);
       while (!options.signal.aborted) {
         await startPasses(tenant);
-        checkClocks();
-        ledger.pruneExpired();
+        // Each tenant's loop looks after its own tenant only, so N tenants do not prune N times a round.
+        checkClock(tenant);
+        ledger.pruneExpired(undefined, tenant.tenantId);
         await sleep(config.poll.interval, options.signal);
       }
     };
     await Promise.all(tenants.map(collectTenant));
     await Promise.all(running.values());
-    checkClocks();
+    tenants.forEach(checkClock);
     ledger.pruneExpired();
   } finally {
     options.signal.removeEventListener('abort', onStop);

@@ -278,12 +278,13 @@ export class Ledger extends LedgerReader {
 
   /**
    * Forgets settled blobs the API can no longer list: their contentExpiration has passed by `now` and by
-   * the newest content the API has listed for their tenant since. Returns how many.
+   * the newest content the API has listed for their tenant since. Only `tenantId`'s when given. Returns how many.
    */
-  pruneExpired(now = this.now()): number {
+  pruneExpired(now = this.now(), tenantId?: string): number {
     return this.checkpoint(() => {
       let pruned = 0;
       for (const { tenant_id: tenant, newest } of this.selectNewestListed.all()) {
+        if (tenantId !== undefined && tenant !== tenantId) continue;
         pruned += this.deleteExpired.run({ tenant, cutoff: Math.min(now, newest) }).changes;
       }
       return pruned;

@@ -156,6 +156,21 @@ test('a host clock that jumps ahead forgets only what the API itself has outdate
   ledger.close();
 });
 
+test('pruneExpired for one tenant leaves the other tenants\' blobs, which their own loops prune', () => {
+  const ledger = openLedger(freshPath());
+  ledger.commitBlob(blob(EXCHANGE, 1, { contentExpiration: T0 + DAY }));
+  ledger.commitBlob(blob(EXCHANGE, 2, { contentCreated: T0 + 2 * DAY }));
+  ledger.commitBlob(blob(OTHER_TENANT, 3, { contentExpiration: T0 + DAY }));
+  ledger.commitBlob(blob(OTHER_TENANT, 4, { contentCreated: T0 + 2 * DAY }));
+
+  assert.equal(ledger.pruneExpired(T0 + 2 * DAY, OTHER_TENANT.tenantId), 1);
+  assert.equal(ledger.isDelivered(OTHER_TENANT, blob(OTHER_TENANT, 3).contentId), false);
+  assert.equal(ledger.isDelivered(EXCHANGE, blob(EXCHANGE, 1).contentId), true);
+  assert.equal(ledger.pruneExpired(T0 + 2 * DAY, EXCHANGE.tenantId), 1);
+  assert.equal(ledger.isDelivered(EXCHANGE, blob(EXCHANGE, 1).contentId), false);
+  ledger.close();
+});
+
 test('retention gaps are kept per stream, once each', () => {
   const ledger = openLedger(freshPath(), { now: () => T0 + 10 * DAY });
   ledger.recordGap(EXCHANGE, T0, T0 + 2 * DAY);
