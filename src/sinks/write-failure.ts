@@ -2,15 +2,7 @@
 // and that nothing was acknowledged — the pipeline leaves the blob for the next pass.
 
 export class OutputWriteError extends Error {
-  constructor(
-    message: string,
-    /** The system error code (ENOSPC, EDQUOT, EFBIG, EIO, …), when there was one. */
-    readonly code: string | undefined,
-    options: { cause: unknown },
-  ) {
-    super(message, options);
-    this.name = 'OutputWriteError';
-  }
+  override readonly name = 'OutputWriteError';
 }
 
 /**
@@ -22,7 +14,7 @@ export function describeWriteFailure(error: unknown, target: string, outcome: st
   const { code, message } = error as { code?: string; message?: string };
   const problem = PROBLEMS[code ?? ''] ?? `${code ? `${code}: ` : ''}${message ?? String(error)}`;
   const fix = FIXES[code ?? ''] ?? 'check the path and its filesystem';
-  return new OutputWriteError(`${problem} writing ${target}: ${fix}; ${outcome}`, code, { cause: error });
+  return new OutputWriteError(`${problem} writing ${target}: ${fix}; ${outcome}`, { cause: error });
 }
 
 const PROBLEMS: Record<string, string> = {
