@@ -56,17 +56,22 @@ const HOST_NAME = /^(?=[^:]*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?
 const NAMED_ADDRESS = /^\[?([^\s()[\]]+) \(([^)]*)\)\]?$/;
 const NAME_WITH_PORT = /^\[?([^\s()[\]:]+)\]?:\d{1,5}$/;
 
+/** `name (what)`, as Exchange writes a host beside its address (or, for servers, its build number). */
+export function splitNamedAddress(value: string): { name: string; inParentheses: string } | undefined {
+  const named = NAMED_ADDRESS.exec(value);
+  return named === null ? undefined : { name: named[1] as string, inParentheses: (named[2] as string).trim() };
+}
+
 /**
  * A client or server named by host name, as Exchange writes some of them: `host`, `host:port`,
  * `[host]:port`, or `host (address)` with the address in parentheses when it is an IP.
  */
 export function parseHostName(value: string): HostName | undefined {
-  const named = NAMED_ADDRESS.exec(value);
-  if (named !== null) {
-    const domain = named[1] as string;
-    if (!HOST_NAME.test(domain)) return undefined;
-    const ip = parseClientAddress((named[2] as string).trim())?.ip;
-    return ip === undefined ? { domain } : { domain, ip };
+  const named = splitNamedAddress(value);
+  if (named !== undefined) {
+    if (!HOST_NAME.test(named.name)) return undefined;
+    const ip = parseClientAddress(named.inParentheses)?.ip;
+    return ip === undefined ? { domain: named.name } : { domain: named.name, ip };
   }
   const domain = NAME_WITH_PORT.exec(value)?.[1] ?? value;
   return HOST_NAME.test(domain) ? { domain } : undefined;

@@ -1,6 +1,6 @@
 // Exchange Online: admin cmdlets (RecordType 1) and mailbox audit (2: one item, 3: several items,
 // 19: aggregated operations, 50: MailItemsAccessed).
-import { parseClientAddress } from './address.js';
+import { parseClientAddress, splitNamedAddress } from './address.js';
 import { append, asList, asRecord, classify, field, firstText, put, putValues, read, text, type Doc } from './fields.js';
 import { putUpn } from './identity.js';
 import type { Mapping } from './mapping.js';
@@ -35,8 +35,6 @@ function mailItems(audit: Record<string, unknown>): Record<string, unknown>[] {
   return items.map(asRecord).filter((item): item is Record<string, unknown> => item !== undefined);
 }
 
-const NAMED_SERVER = /^\[?(\S+) \(([^)]*)\)\]?$/;
-
 /**
  * `OriginatingServer` reads `HE1PR0102MB3228 (15.20.2707.017)\r\n`: the server's name, then, in
  * parentheses, what Elastic's integration takes for its address. Exchange Online writes its build
@@ -45,9 +43,9 @@ const NAMED_SERVER = /^\[?(\S+) \(([^)]*)\)\]?$/;
 function putOriginatingServer(doc: Doc, audit: Record<string, unknown>): void {
   const server = text(typeof audit.OriginatingServer === 'string' ? audit.OriginatingServer.replace(/[\r\n]/g, '') : undefined);
   if (server === undefined) return;
-  const named = NAMED_SERVER.exec(server);
-  const address = named === null ? server : (named[2] as string).trim();
-  put(doc, 'server.domain', named?.[1]);
+  const named = splitNamedAddress(server);
+  const address = named?.inParentheses ?? server;
+  put(doc, 'server.domain', named?.name);
   put(doc, 'server.address', address);
   const ip = parseClientAddress(address)?.ip;
   put(doc, 'server.ip', ip);
